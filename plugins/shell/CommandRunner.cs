@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text;
+using TalkingBinaries.Plugin;
+
+namespace TalkingBinaries.Plugins.Shell;
+
+/// <summary>Runs one command through <c>/bin/sh -c</c>, streaming its output to the step's log as it comes.</summary>
+internal static class CommandRunner
+{
+    public static async Task<(int ExitCode, string Stdout)> RunAsync(StepContext<ShellConfig> step, string command, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            ArgumentList = { "-c", command },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = step.Config.Workdir ?? Environment.CurrentDirectory,
+        };
+        foreach (var (name, value) in step.Config.Env)
+        {
+            start.Environment[name] = value;
+        }
+
+        var stdout = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                return;
+            }
+
+            lock (stdout)
+            {
+                stdout.Append(line.Data).Append('\n');
+            }
+
+            step.LogInfo(line.Data);
+        };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                step.LogWarning(line.Data);
+            }
+        };
+
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            throw new StepFailedException($"could not start /bin/sh: {exception.Message}", "shell_unavailable");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        lock (stdout)
+        {
+            return (process.ExitCode, stdout.ToString());
+        }
+    }
+}

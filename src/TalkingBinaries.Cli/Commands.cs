@@ -1,0 +1,140 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using TalkingBinaries.Hosting;
+using TalkingBinaries.Hosting.Discovery;
+using TalkingBinaries.Protocol.Messages;
+using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Reporting;
+using TalkingBinaries.Workflow.Running;
+
+namespace TalkingBinaries.Cli;
+
+/// <summary>What <c>tb run</c> and <c>tb validate</c> do.</summary>
+internal static class Commands
+{
+    public static async Task<int> RunAsync(RunArguments arguments)
+    {
+        var terminal = Terminal.ForConsole(arguments.NoColor);
+        if (!Durations.TryParse(arguments.Grace, out var grace))
+        {
+            terminal.ErrorLine($"tb: --grace '{arguments.Grace}' is not a duration; write it like 500ms, 5s or 2m");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        var locator = PluginLocator.ForCurrentProcess();
+        if (!TryLoad(terminal, arguments.File, out var devFile))
+        {
+            return ExitCodes.UsageOrConfig;
+        }
+
+        using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
+        var options = new RunOptions
+        {
+            Locator = locator,
+            Stop = new StopOptions(grace),
+            Host = new PeerInfo("tb", arguments.Version),
+            Force = interruption.Force,
+        };
+        RunReport result;
+        try
+        {
+            var runner = new WorkflowRunner(devFile, options, new ConsoleReporter(terminal, arguments.Verbose));
+            result = await runner.RunAsync(interruption.Stop);
+        }
+        catch (DevFileException exception)
+        {
+            PrintErrors(terminal, exception);
+            return ExitCodes.UsageOrConfig;
+        }
+
+        if (arguments.Report is { } reportPath && !TryWriteReport(terminal, reportPath, result))
+        {
+            return ExitCodes.UsageOrConfig;
+        }
+
+        return result.Status switch
+        {
+            RunStatus.Succeeded => ExitCodes.Success,
+            RunStatus.Cancelled => interruption.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted,
+            _ => ExitCodes.StepFailed,
+        };
+    }
+
+    public static int Validate(string? file, bool noColor)
+    {
+        var terminal = Terminal.ForConsole(noColor);
+        var locator = PluginLocator.ForCurrentProcess();
+        if (!TryLoad(terminal, file, out var devFile))
+        {
+            return ExitCodes.UsageOrConfig;
+        }
+
+        try
+        {
+            var executables = WorkflowRunner.LocatePlugins(devFile, locator);
+            terminal.Line($"{devFile.Path}: valid ({devFile.Plugins.Count} plugins, {devFile.Steps.Count} steps)");
+            foreach (var plugin in devFile.Plugins)
+            {
+                terminal.Line($"  plugin {plugin.Ref}: {executables[plugin.Ref]}{(plugin.Protocol == PluginProtocol.Seed ? " (seed format)" : string.Empty)}");
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (DevFileException exception)
+        {
+            PrintErrors(terminal, exception);
+            return ExitCodes.UsageOrConfig;
+        }
+    }
+
+    private static bool TryLoad(Terminal terminal, string? file, out DevFile devFile)
+    {
+        devFile = null!;
+        try
+        {
+            var path = file ?? DevFileLocator.Find(Environment.CurrentDirectory);
+            if (file is not null && !File.Exists(path))
+            {
+                terminal.ErrorLine($"tb: error: {Path.GetFullPath(path)}: no such file; check the path given to -f/--file");
+                return false;
+            }
+
+            devFile = DevFileLoader.Load(path);
+            return true;
+        }
+        catch (DevFileException exception)
+        {
+            PrintErrors(terminal, exception);
+            return false;
+        }
+    }
+
+    private static void PrintErrors(Terminal terminal, DevFileException exception)
+    {
+        if (exception.Errors.Count == 0)
+        {
+            terminal.ErrorLine($"tb: {terminal.Red("error")}: {exception.Message}");
+            return;
+        }
+
+        foreach (var error in exception.Errors)
+        {
+            terminal.ErrorLine($"tb: {terminal.Red("error")}: {error}");
+        }
+    }
+
+    private static bool TryWriteReport(Terminal terminal, string path, RunReport report)
+    {
+        try
+        {
+            using var stream = File.Create(path);
+            JsonSerializer.Serialize(stream, report, ReportJsonContext.Default.RunReport);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            terminal.ErrorLine($"tb: error: cannot write the report to {Path.GetFullPath(path)}: {exception.Message}");
+            return false;
+        }
+    }
+}

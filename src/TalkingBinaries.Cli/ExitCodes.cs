@@ -1,0 +1,20 @@
+namespace TalkingBinaries.Cli;
+
+/// <summary>tb's exit codes (README, "Exit codes").</summary>
+internal static class ExitCodes
+{
+    /// <summary>Every step succeeded, or the DevFile is valid.</summary>
+    public const int Success = 0;
+
+    /// <summary>A step failed.</summary>
+    public const int StepFailed = 1;
+
+    /// <summary>Bad command line, or a DevFile that cannot be found, read or validated, or a plugin not found.</summary>
+    public const int UsageOrConfig = 2;
+
+    /// <summary>Interrupted by Ctrl-C (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + SIGTERM).</summary>
+    public const int Terminated = 143;
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using System.Reflection;
+using TalkingBinaries.Cli;
+
+var version = typeof(ExitCodes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+var file = new Option<string?>("--file", "-f") { Description = "The DevFile to use; by default the nearest DevFile in this directory or a parent." };
+var report = new Option<string?>("--report") { Description = "Write a JSON report of the run to this file." };
+var grace = new Option<string>("--grace") { Description = "How long plugins get to stop after Ctrl-C before they are killed (e.g. 500ms, 5s).", DefaultValueFactory = _ => "5s" };
+var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plugins' debug lines." };
+var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
+
+var run = new Command("run", "Run the DevFile's steps in order, showing plugins' logs live.") { file, report, grace, verbose, noColor };
+run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(
+    parse.GetValue(file), parse.GetValue(report), parse.GetValue(grace)!, parse.GetValue(verbose), parse.GetValue(noColor), version)));
+
+var validate = new Command("validate", "Check a DevFile and find its plugins without running anything.") { file, noColor };
+validate.SetAction(parse => Commands.Validate(parse.GetValue(file), parse.GetValue(noColor)));
+
+var root = new RootCommand("Talking Binaries: run workflows whose steps are plugins, any executable speaking JSON over stdin/stdout.")
+{
+    run,
+    validate,
+};
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync($"tb: {error.Message} (see tb --help)");
+    }
+
+    return ExitCodes.UsageOrConfig;
+}
+
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Serialization.Metadata;
+using TalkingBinaries.Protocol;
+using TalkingBinaries.Protocol.Framing;
+using TalkingBinaries.Protocol.JsonRpc;
+using TalkingBinaries.Protocol.Messages;
+
+namespace TalkingBinaries.Hosting.Connection;
+
+/// <summary>The host side of the JSON-RPC conversation with one plugin: one reader loop, many requests in flight.</summary>
+/// <remarks>
+/// Thread-safe. Writes are serialised; responses are matched to requests by id, so any number may be in flight.
+/// Notifications become <see cref="PluginEvent"/>s in the order they were read. A stdout line that is not a
+/// protocol message becomes a warning event, never an error. When the plugin closes stdout, every pending
+/// request fails with <see cref="ConnectionClosedException"/>.
+/// </remarks>
+public sealed class PluginConnection : IAsyncDisposable
+{
+    private readonly JsonRpcWriter _writer;
+    private readonly NewLineDelimitedReader _reader;
+    private readonly Action<PluginEvent> _onEvent;
+    private readonly string _plugin;
+    private readonly int _pid;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonRpcMessage>> _pending = new();
+    private readonly CancellationTokenSource _stop = new();
+    private long _nextId;
+    private Task? _readLoop;
+
+    /// <summary>Creates a connection that writes to <paramref name="toPlugin"/> and reads <paramref name="fromPlugin"/>.</summary>
+    public PluginConnection(Stream toPlugin, Stream fromPlugin, string plugin, int pid, Action<PluginEvent> onEvent)
+    {
+        _writer = new JsonRpcWriter(toPlugin);
+        _reader = new NewLineDelimitedReader(fromPlugin);
+        _plugin = plugin;
+        _pid = pid;
+        _onEvent = onEvent;
+    }
+
+    /// <summary>Completes when the plugin has closed stdout and every line before that was handled.</summary>
+    public Task Completion => _readLoop ?? Task.CompletedTask;
+
+    /// <summary>Starts the reader loop.</summary>
+    public void Start() => _readLoop ??= Task.Run(ReadLoopAsync);
+
+    /// <summary>Sends a request and waits for its response.</summary>
+    /// <exception cref="JsonRpcRemoteException">The plugin answered with an error.</exception>
+    /// <exception cref="ConnectionClosedException">The plugin closed stdout, or its stdin broke, first.</exception>
+    public async Task<TResult?> RequestAsync<TParams, TResult>(
+        string method,
+        TParams parameters,
+        JsonTypeInfo<TParams> paramsType,
+        JsonTypeInfo<TResult> resultType,
+        CancellationToken cancellationToken = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var response = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = response;
+        try
+        {
+            if (Completion.IsCompleted)
+            {
+                throw new ConnectionClosedException();
+            }
+
+            try
+            {
+                await _writer.WriteRequestAsync(id, method, parameters, paramsType, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException exception)
+            {
+                throw new ConnectionClosedException("the plugin closed its stdin before the request was written", exception);
+            }
+
+            var message = await response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (message.Error is { } error)
+            {
+                throw new JsonRpcRemoteException(error);
+            }
+
+            return message.ReadResult(resultType);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Sends a notification; false when the plugin's stdin is already closed.</summary>
+    public async Task<bool> NotifyAsync<TParams>(string method, TParams parameters, JsonTypeInfo<TParams> paramsType, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _writer.WriteNotificationAsync(method, parameters, paramsType, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Closes the plugin's stdin: a plugin reads end of stream as "finish and exit".</summary>
+    public async Task CloseInputAsync()
+    {
+        try
+        {
+            await _writer.Complete().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Already broken: the plugin is gone, which is what closing asks for.
+        }
+    }
+
+    /// <summary>Stops reading, even if the plugin's stdout is still open (a grandchild may hold it).</summary>
+    public async Task AbandonAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Completion.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected: the loop was stopped mid-read.
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await AbandonAsync().ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var discarded = 0L;
+        try
+        {
+            while (await _reader.ReadLineAsync(_stop.Token).ConfigureAwait(false) is { } chunk)
+            {
+                if (!chunk.EndsLine || discarded > 0)
+                {
+                    discarded += chunk.Bytes.Length;
+                    if (chunk.EndsLine)
+                    {
+                        Warn($"dropped a stdout line of {discarded} bytes, over the protocol's limit of {ProtocolLimits.MaxMessageBytes} bytes");
+                        discarded = 0;
+                    }
+
+                    continue;
+                }
+
+                Handle(chunk.Bytes);
+            }
+        }
+        finally
+        {
+            foreach (var pending in _pending.Values)
+            {
+                pending.TrySetException(new ConnectionClosedException());
+            }
+        }
+    }
+
+    private void Handle(ReadOnlyMemory<byte> line)
+    {
+        if (line.Span.Trim(" \t"u8).IsEmpty)
+        {
+            return;
+        }
+
+        if (!JsonRpcMessage.TryParse(line.Span, out var message, out var problem))
+        {
+            Warn($"stdout: {Encoding.UTF8.GetString(line.Span)} (not a protocol message: {problem}; plugins must log to stderr)", PluginLogSource.StrayStdout);
+            return;
+        }
+
+        switch (message.Kind)
+        {
+            case JsonRpcMessageKind.Response:
+                if (message.TryGetNumericId(out var id) && _pending.TryGetValue(id, out var pending))
+                {
+                    pending.TrySetResult(message);
+                }
+                else
+                {
+                    Warn($"ignored a response to unknown request id {message.Id}");
+                }
+
+                break;
+            case JsonRpcMessageKind.Notification:
+                HandleNotification(message);
+                break;
+            case JsonRpcMessageKind.Request:
+                // Protocol v1 has no plugin-to-host requests; say so rather than leave the plugin waiting.
+                _ = _writer.WriteErrorAsync(message.Id, new JsonRpcError
+                {
+                    Code = JsonRpcErrorCodes.MethodNotFound,
+                    Message = $"this host does not offer '{message.Method}'",
+                }).ContinueWith(static task => _ = task.Exception, TaskScheduler.Default);
+                break;
+        }
+    }
+
+    private void HandleNotification(JsonRpcMessage message)
+    {
+        try
+        {
+            switch (message.Method)
+            {
+                case ProtocolMethods.Log when message.ReadParams(ProtocolJsonContext.Default.LogParams) is { } log:
+                    foreach (var text in log.Message.Split('\n'))
+                    {
+                        _onEvent(new PluginLogEvent(_plugin, _pid, log.StepId, DateTimeOffset.UtcNow, PluginLogSource.Protocol, log.Level, text.TrimEnd('\r')));
+                    }
+
+                    break;
+                case ProtocolMethods.Progress when message.ReadParams(ProtocolJsonContext.Default.ProgressParams) is { } progress:
+                    _onEvent(new PluginProgressEvent(_plugin, _pid, progress.StepId, DateTimeOffset.UtcNow, progress.Message, progress.Fraction));
+                    break;
+                default:
+                    // Unknown notifications are from newer plugins; ignoring them keeps old hosts working.
+                    break;
+            }
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            Warn($"ignored a '{message.Method}' notification with unreadable params: {exception.Message}");
+        }
+    }
+
+    private void Warn(string text, PluginLogSource source = PluginLogSource.Host) =>
+        _onEvent(new PluginLogEvent(_plugin, _pid, null, DateTimeOffset.UtcNow, source, LogLevels.Warn, text));
+}

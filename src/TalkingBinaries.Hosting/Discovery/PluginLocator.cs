@@ -1,0 +1,104 @@
+namespace TalkingBinaries.Hosting.Discovery;
+
+/// <summary>Finds the executable for a plugin reference, in the order docs/devfile.md documents.</summary>
+/// <remarks>
+/// Order: an explicit <c>path</c>; a <c>name</c> with a slash, relative to the base directory; a bare <c>name</c>
+/// on PATH; with neither, <c>plugin-&lt;ref&gt;</c> in the bundled directory, then <c>tb-&lt;ref&gt;</c> on PATH.
+/// </remarks>
+public sealed class PluginLocator
+{
+    /// <summary>Creates a locator that searches <paramref name="searchPath"/> (PATH's format) and the bundled directory.</summary>
+    public PluginLocator(string? searchPath, string? bundledDirectory)
+    {
+        SearchDirectories = (searchPath ?? string.Empty)
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .ToList();
+        BundledDirectory = bundledDirectory;
+    }
+
+    /// <summary>A locator for this process: its PATH, and bundled plugins next to its executable.</summary>
+    public static PluginLocator ForCurrentProcess() =>
+        new(Environment.GetEnvironmentVariable("PATH"), AppContext.BaseDirectory);
+
+    /// <summary>The PATH directories searched for bare names.</summary>
+    public IReadOnlyList<string> SearchDirectories { get; }
+
+    /// <summary>The directory holding the bundled plugins, if any.</summary>
+    public string? BundledDirectory { get; }
+
+    /// <summary>The prefix of a bundled plugin's file name.</summary>
+    public const string BundledPrefix = "plugin-";
+
+    /// <summary>The prefix of a plugin found on PATH by its ref alone.</summary>
+    public const string PathConventionPrefix = "tb-";
+
+    /// <summary>Returns the full path of the plugin's executable, or throws <see cref="PluginNotFoundException"/>.</summary>
+    public string Locate(PluginReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var tried = new List<string>();
+        if (!string.IsNullOrEmpty(reference.Path))
+        {
+            return Check(System.IO.Path.GetFullPath(reference.Path, reference.BaseDirectory), tried)
+                ?? throw new PluginNotFoundException(reference, tried);
+        }
+
+        if (!string.IsNullOrEmpty(reference.Name))
+        {
+            var found = reference.Name.Contains('/', StringComparison.Ordinal)
+                ? Check(System.IO.Path.GetFullPath(reference.Name, reference.BaseDirectory), tried)
+                : SearchPath(reference.Name, tried);
+            return found ?? throw new PluginNotFoundException(reference, tried);
+        }
+
+        if (BundledDirectory is not null
+            && Check(System.IO.Path.Combine(BundledDirectory, BundledPrefix + reference.Ref), tried) is { } bundled)
+        {
+            return bundled;
+        }
+
+        return SearchPath(PathConventionPrefix + reference.Ref, tried) ?? throw new PluginNotFoundException(reference, tried);
+    }
+
+    private string? SearchPath(string fileName, List<string> tried)
+    {
+        foreach (var directory in SearchDirectories)
+        {
+            var candidate = System.IO.Path.Combine(directory, fileName);
+            if (File.Exists(candidate) || Directory.Exists(candidate))
+            {
+                if (Check(candidate, tried) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+
+        tried.Add($"'{fileName}' on PATH ({(SearchDirectories.Count == 0 ? "PATH is empty" : $"{SearchDirectories.Count} directories, not there")})");
+        return null;
+    }
+
+    private static string? Check(string candidate, List<string> tried)
+    {
+        if (Directory.Exists(candidate))
+        {
+            tried.Add($"{candidate} (a directory, not an executable)");
+            return null;
+        }
+
+        if (!File.Exists(candidate))
+        {
+            tried.Add($"{candidate} (no such file)");
+            return null;
+        }
+
+        if (!OperatingSystem.IsWindows()
+            && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        {
+            tried.Add($"{candidate} (not executable: chmod +x it)");
+            return null;
+        }
+
+        return candidate;
+    }
+}

@@ -1,0 +1,22 @@
+using TalkingBinaries.Hosting.Processes;
+
+namespace TalkingBinaries.Hosting;
+
+/// <summary>A plugin broke the protocol, failed to start, or died; the message names it, its PID and what to do.</summary>
+public sealed class PluginException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PluginException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public PluginException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>How the plugin process ended, when it has.</summary>
+    public ExitStatus? ExitStatus { get; init; }
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Text;
+using TalkingBinaries.Hosting.Connection;
+using TalkingBinaries.Hosting.Processes;
+using TalkingBinaries.Protocol;
+using TalkingBinaries.Protocol.Framing;
+using TalkingBinaries.Protocol.JsonRpc;
+using TalkingBinaries.Protocol.Messages;
+
+namespace TalkingBinaries.Hosting;
+
+/// <summary>A running plugin that speaks protocol v1: start it, shake hands, run steps, stop it.</summary>
+/// <remarks>
+/// Thread-safe. The plugin runs in a process group of its own; stopping it always ends the whole group, so no
+/// grandchild outlives it. stderr is relayed line by line through <see cref="PluginStartInfo.OnEvent"/> as it
+/// arrives and is read to the end before <see cref="StopAsync"/> returns.
+/// </remarks>
+public sealed partial class PluginProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _child;
+    private readonly PluginStartInfo _info;
+    private readonly PluginConnection _connection;
+    private readonly Task _stderrRelay;
+    private readonly CancellationTokenSource _abandon = new();
+    private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private ExitStatus? _finalStatus;
+
+    private PluginProcess(ChildProcess child, PluginStartInfo info)
+    {
+        _child = child;
+        _info = info;
+        _connection = new PluginConnection(child.StandardInput, child.StandardOutput, info.DisplayName, child.Pid, Raise);
+        _connection.Start();
+        _stderrRelay = StderrRelay.RunAsync(child, info.DisplayName, Raise, _abandon.Token);
+    }
+
+    /// <summary>The plugin's process id, which is also its process group id.</summary>
+    public int Pid => _child.Pid;
+
+    /// <summary>The plugin's display name.</summary>
+    public string Name => _info.DisplayName;
+
+    /// <summary>The handshake's result, once <see cref="InitializeAsync"/> succeeded.</summary>
+    public InitializeResult? Handshake { get; private set; }
+
+    /// <summary>Completes when the process has exited (its output may still be draining).</summary>
+    public Task<ExitStatus> Exited => _child.Exited;
+
+    /// <summary>From just before the spawn to the exit: the binary execution time; null while it runs.</summary>
+    public TimeSpan? BinaryTime => _child.HasExited && _child.ExitedTimestamp != 0
+        ? Stopwatch.GetElapsedTime(_child.StartedTimestamp, _child.ExitedTimestamp)
+        : null;
+
+    /// <summary>Starts the plugin with the host's cookie set.</summary>
+    /// <exception cref="PluginException">The executable could not be started.</exception>
+    public static PluginProcess Start(PluginStartInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return new PluginProcess(PluginLaunch.Start(info), info);
+    }
+
+    /// <summary>Shakes hands: offers the versions this host speaks and learns the plugin's capabilities.</summary>
+    /// <exception cref="PluginException">The plugin exited, answered wrongly, shares no version, or did not answer in time.</exception>
+    public async Task<InitializeResult> InitializeAsync(PeerInfo host, CancellationToken cancellationToken = default)
+    {
+        var parameters = new InitializeParams { ProtocolVersions = ProtocolVersions.Supported, Host = host, Capabilities = new HostCapabilities() };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_info.HandshakeTimeout);
+        InitializeResult? result;
+        try
+        {
+            result = await _connection.RequestAsync(
+                ProtocolMethods.Initialize,
+                parameters,
+                ProtocolJsonContext.Default.InitializeParams,
+                ProtocolJsonContext.Default.InitializeResult,
+                timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Fail($"did not answer the handshake within {_info.HandshakeTimeout.TotalSeconds:0.#} s; is it a Talking Binaries plugin? A plugin in the prototype's format needs `protocol: seed`", null);
+        }
+        catch (ConnectionClosedException)
+        {
+            var status = await WaitBrieflyForExitAsync().ConfigureAwait(false);
+            throw Fail($"{Describe(status)} during the handshake; is it a Talking Binaries plugin? A plugin in the prototype's format needs `protocol: seed`", status);
+        }
+        catch (JsonRpcRemoteException exception) when (exception.Error.Code == JsonRpcErrorCodes.UnsupportedProtocolVersion)
+        {
+            throw Fail($"shares no protocol version with tb (tb speaks [{string.Join(", ", ProtocolVersions.Supported)}]): {exception.Error.Message}", null);
+        }
+        catch (JsonRpcRemoteException exception)
+        {
+            throw Fail($"rejected the handshake: {exception.Error.Message} (JSON-RPC error {exception.Error.Code})", null);
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            throw Fail($"answered the handshake with a result tb cannot read ({exception.Message}); see docs/protocol.md, \"initialize\"", null);
+        }
+
+        if (result is null || !ProtocolVersions.Supported.Contains(result.ProtocolVersion))
+        {
+            throw Fail($"chose protocol version {result?.ProtocolVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, which tb did not offer (tb speaks [{string.Join(", ", ProtocolVersions.Supported)}]); upgrade tb or the plugin", null);
+        }
+
+        Handshake = result;
+        return result;
+    }
+
+    /// <summary>Runs one step and returns the plugin's result (which may report a failure).</summary>
+    /// <remarks>Cancelling sends <c>step/cancel</c> and throws <see cref="OperationCanceledException"/>; stop the plugin afterwards.</remarks>
+    /// <exception cref="PluginException">The plugin died, closed stdout, or broke the protocol before answering.</exception>
+    public async Task<StepRunResult> RunStepAsync(StepRunParams step, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        await using var registration = cancellationToken.Register(() => _ = _connection.NotifyAsync(
+            ProtocolMethods.StepCancel, new StepCancelParams(step.StepId), ProtocolJsonContext.Default.StepCancelParams)).ConfigureAwait(false);
+        try
+        {
+            var result = await _connection.RequestAsync(
+                ProtocolMethods.StepRun,
+                step,
+                ProtocolJsonContext.Default.StepRunParams,
+                ProtocolJsonContext.Default.StepRunResult,
+                cancellationToken).ConfigureAwait(false);
+            return result ?? throw Fail($"answered step '{step.Step}' with an empty result; see docs/protocol.md, \"step/run\"", null);
+        }
+        catch (ConnectionClosedException)
+        {
+            var status = await WaitBrieflyForExitAsync().ConfigureAwait(false);
+            throw Fail($"{Describe(status)} before answering step '{step.Step}'", status);
+        }
+        catch (JsonRpcRemoteException exception)
+        {
+            throw Fail($"rejected step '{step.Step}': {exception.Error.Message} (JSON-RPC error {exception.Error.Code})", null);
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            throw Fail($"answered step '{step.Step}' with a result tb cannot read ({exception.Message}); see docs/protocol.md, \"step/run\"", null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(new StopOptions(TimeSpan.Zero)).ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _child.Dispose();
+        _abandon.Dispose();
+        _stopGate.Dispose();
+    }
+
+    private PluginException Fail(string what, ExitStatus? status) =>
+        new($"plugin '{Name}' (pid {Pid}) {what}") { ExitStatus = status };
+
+    private static string Describe(ExitStatus? status) => status switch
+    {
+        null => "closed its stdout but is still running",
+        { Signal: not null } => $"was {status}",
+        _ => $"exited with {status}",
+    };
+
+    private async Task<ExitStatus?> WaitBrieflyForExitAsync()
+    {
+        var exited = _child.Exited;
+        var first = await Task.WhenAny(exited, Task.Delay(_info.DrainTimeout)).ConfigureAwait(false);
+        return first == exited ? await exited.ConfigureAwait(false) : null;
+    }
+
+    private void Raise(PluginEvent pluginEvent)
+    {
+        var handler = _info.OnEvent;
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(pluginEvent);
+        }
+#pragma warning disable CA1031 // A faulty event handler must not stop the relay and lose later lines.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

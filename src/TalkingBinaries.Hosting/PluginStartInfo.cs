@@ -1,0 +1,30 @@
+namespace TalkingBinaries.Hosting;
+
+/// <summary>How to start a plugin process.</summary>
+public sealed record PluginStartInfo
+{
+    /// <summary>The executable, as found by <see cref="Discovery.PluginLocator"/>.</summary>
+    public required string ExecutablePath { get; init; }
+
+    /// <summary>The name used in messages and events (the workflow's plugin ref).</summary>
+    public required string DisplayName { get; init; }
+
+    /// <summary>Command-line arguments after the executable.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>Variables added to (or, with a null value, removed from) the host's environment.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The plugin's working directory; the host's when null.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Receives log lines and progress as they arrive, from the reader threads.</summary>
+    public Action<PluginEvent>? OnEvent { get; init; }
+
+    /// <summary>How long to wait for the handshake's answer.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to keep reading stdout and stderr after the plugin exited before its process group is killed.</summary>
+    /// <remarks>A grandchild that inherited the pipes can hold them open forever; this bounds the wait (docs/protocol.md, "Lifecycle").</remarks>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using TalkingBinaries.Protocol;
+using TalkingBinaries.Protocol.Messages;
+
+namespace TalkingBinaries.Plugin;
+
+/// <summary>One step being run: its typed config, where it runs, and ways to log and to report outputs.</summary>
+/// <remarks>Thread-safe: logs and outputs may come from any thread while the step runs.</remarks>
+public sealed class StepContext<TConfig>
+{
+    private readonly PluginServer _server;
+    private readonly Dictionary<string, JsonElement> _outputs = new(StringComparer.Ordinal);
+
+    internal StepContext(PluginServer server, StepRunParams request, TConfig config, CancellationToken cancellationToken)
+    {
+        _server = server;
+        Request = request;
+        Config = config;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The step's config, read into the plugin's own type.</summary>
+    public TConfig Config { get; }
+
+    /// <summary>The step's name as written in the workflow.</summary>
+    public string StepName => Request.Step;
+
+    /// <summary>Identifies the step within the run.</summary>
+    public string StepId => Request.StepId;
+
+    /// <summary>Identifies the run.</summary>
+    public string RunId => Request.RunId;
+
+    /// <summary>Whether and with whom the step runs in parallel.</summary>
+    public ParallelInfo Parallel => Request.Parallel;
+
+    /// <summary>Variables the host made visible to the step.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Variables => Request.Variables;
+
+    /// <summary>Signalled when the host asks the step to stop (<c>step/cancel</c>) or the host goes away.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The raw request, for what the typed members do not cover.</summary>
+    public StepRunParams Request { get; }
+
+    /// <summary>Logs a line at <paramref name="level"/> (one of <see cref="LogLevels"/>); the host shows it live.</summary>
+    public void Log(string level, string message) => _server.Notify(ProtocolMethods.Log, new LogParams { Level = level, Message = message, StepId = StepId }, ProtocolJsonContext.Default.LogParams);
+
+    /// <summary>Logs an informational line.</summary>
+    public void LogInfo(string message) => Log(LogLevels.Info, message);
+
+    /// <summary>Logs a warning.</summary>
+    public void LogWarning(string message) => Log(LogLevels.Warn, message);
+
+    /// <summary>Logs an error line (the step goes on until the handler returns or throws).</summary>
+    public void LogError(string message) => Log(LogLevels.Error, message);
+
+    /// <summary>Logs a line for whoever debugs the plugin.</summary>
+    public void LogDebug(string message) => Log(LogLevels.Debug, message);
+
+    /// <summary>Reports progress, with the fraction done (0 to 1) when known.</summary>
+    public void ReportProgress(string? message, double? fraction = null) =>
+        _server.Notify(ProtocolMethods.Progress, new ProgressParams { StepId = StepId, Message = message, Fraction = fraction }, ProtocolJsonContext.Default.ProgressParams);
+
+    /// <summary>Sets a text output.</summary>
+    public void SetOutput(string name, string value) => SetOutput(name, JsonSerializer.SerializeToElement(value, ProtocolJsonContext.Default.String));
+
+    /// <summary>Sets an output of any JSON value.</summary>
+    public void SetOutput(string name, JsonElement value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_outputs)
+        {
+            _outputs[name] = value.Clone();
+        }
+    }
+
+    /// <summary>Sets an output of the plugin's own type, serialised through its source-generated metadata.</summary>
+    public void SetOutput<T>(string name, T value, JsonTypeInfo<T> typeInfo) => SetOutput(name, JsonSerializer.SerializeToElement(value, typeInfo));
+
+    internal Dictionary<string, JsonElement> SnapshotOutputs()
+    {
+        lock (_outputs)
+        {
+            return new Dictionary<string, JsonElement>(_outputs, StringComparer.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+namespace TalkingBinaries.Protocol.Framing;
+
+/// <summary>Splits a byte stream into lines ended by <c>\n</c> or <c>\r\n</c>.</summary>
+/// <remarks>
+/// Not thread-safe: one reader loop owns it. A line longer than <see cref="MaxLineBytes"/> comes back in pieces
+/// with <see cref="LineChunk.EndsLine"/> false, so memory stays bounded whatever the other side writes.
+/// A last line without a terminator is returned at end of stream. Cancellation abandons the read.
+/// </remarks>
+public sealed class NewLineDelimitedReader
+{
+    private const int InitialBufferBytes = 4096;
+
+    private readonly Stream _stream;
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private int _scanned;
+    private bool _endOfStream;
+
+    /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
+    public NewLineDelimitedReader(Stream stream, int maxLineBytes = ProtocolLimits.MaxMessageBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 16);
+        _stream = stream;
+        MaxLineBytes = maxLineBytes;
+        _buffer = new byte[Math.Min(InitialBufferBytes, maxLineBytes)];
+    }
+
+    /// <summary>The longest line returned whole; longer lines come back in pieces of this size.</summary>
+    public int MaxLineBytes { get; }
+
+    /// <summary>Reads the next line or piece of a line; null at end of stream.</summary>
+    public async ValueTask<LineChunk?> ReadLineAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _scanned, _end - _scanned);
+            if (newline >= 0)
+            {
+                var length = newline - _start;
+                if (length > 0 && _buffer[newline - 1] == (byte)'\r')
+                {
+                    length--;
+                }
+
+                var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
+                _start = newline + 1;
+                _scanned = _start;
+                return new LineChunk(line, EndsLine: true);
+            }
+
+            _scanned = _end;
+            var pending = _end - _start;
+            if (pending >= MaxLineBytes)
+            {
+                var piece = new ReadOnlyMemory<byte>(_buffer, _start, MaxLineBytes);
+                _start += MaxLineBytes;
+                _scanned = _start;
+                return new LineChunk(piece, EndsLine: false);
+            }
+
+            if (_endOfStream)
+            {
+                if (pending == 0)
+                {
+                    return null;
+                }
+
+                var last = new ReadOnlyMemory<byte>(_buffer, _start, pending);
+                _start = _end;
+                _scanned = _end;
+                return new LineChunk(last, EndsLine: true);
+            }
+
+            MakeRoom();
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _endOfStream = true;
+            }
+
+            _end += read;
+        }
+    }
+
+    private void MakeRoom()
+    {
+        var pending = _end - _start;
+        if (_start > 0)
+        {
+            // Move the unfinished line to the front; earlier lines were handed out and are no longer needed.
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
+            _scanned -= _start;
+            _start = 0;
+            _end = pending;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            var grown = new byte[Math.Min(_buffer.Length * 2, MaxLineBytes)];
+            Buffer.BlockCopy(_buffer, 0, grown, 0, _end);
+            _buffer = grown;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace TalkingBinaries.Protocol.JsonRpc;
+
+/// <summary>Writes JSON-RPC 2.0 messages as newline-delimited JSON, one whole message per line.</summary>
+/// <remarks>
+/// Thread-safe: writes are serialised, so messages from concurrent callers never interleave.
+/// Each message is flushed as soon as it is written. After <see cref="Complete"/> or a broken pipe,
+/// writes throw <see cref="IOException"/>.
+/// </remarks>
+public sealed class JsonRpcWriter : IAsyncDisposable
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    private readonly Stream _stream;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _json;
+    private bool _completed;
+
+    /// <summary>Creates a writer over <paramref name="stream"/>; it owns the stream.</summary>
+    public JsonRpcWriter(Stream stream)
+    {
+        _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _json = new Utf8JsonWriter(_buffer, WriterOptions);
+    }
+
+    /// <summary>Writes a request with a numeric id.</summary>
+    public Task WriteRequestAsync<T>(long id, string method, T parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        WriteAsync(json =>
+        {
+            json.WriteNumber("id"u8, id);
+            json.WriteString("method"u8, method);
+            json.WritePropertyName("params"u8);
+            JsonSerializer.Serialize(json, parameters, typeInfo);
+        }, cancellationToken);
+
+    /// <summary>Writes a notification.</summary>
+    public Task WriteNotificationAsync<T>(string method, T parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        WriteAsync(json =>
+        {
+            json.WriteString("method"u8, method);
+            json.WritePropertyName("params"u8);
+            JsonSerializer.Serialize(json, parameters, typeInfo);
+        }, cancellationToken);
+
+    /// <summary>Writes a successful response to the request with <paramref name="id"/>.</summary>
+    public Task WriteResultAsync<T>(JsonElement id, T result, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        WriteAsync(json =>
+        {
+            json.WritePropertyName("id"u8);
+            id.WriteTo(json);
+            json.WritePropertyName("result"u8);
+            JsonSerializer.Serialize(json, result, typeInfo);
+        }, cancellationToken);
+
+    /// <summary>Writes a failed response to the request with <paramref name="id"/> (null when the id could not be read).</summary>
+    public Task WriteErrorAsync(JsonElement? id, JsonRpcError error, CancellationToken cancellationToken = default) =>
+        WriteAsync(json =>
+        {
+            json.WritePropertyName("id"u8);
+            if (id is { } known)
+            {
+                known.WriteTo(json);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+
+            json.WritePropertyName("error"u8);
+            JsonSerializer.Serialize(json, error, ProtocolJsonContext.Default.JsonRpcError);
+        }, cancellationToken);
+
+    /// <summary>Closes the stream after pending writes; later writes throw.</summary>
+    public async Task Complete()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_completed)
+            {
+                _completed = true;
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Complete().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The reader is gone (broken pipe); there is nothing left to flush to.
+        }
+
+        await _json.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(Action<Utf8JsonWriter> body, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_completed)
+            {
+                throw new IOException("The message stream is closed.");
+            }
+
+            _buffer.ResetWrittenCount();
+            _json.Reset(_buffer);
+            _json.WriteStartObject();
+            _json.WriteString("jsonrpc"u8, "2.0"u8);
+            body(_json);
+            _json.WriteEndObject();
+            _json.Flush();
+            _buffer.Write("\n"u8);
+            await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace TalkingBinaries.Protocol.Messages;
+
+/// <summary>Params of <c>initialize</c>: the host introduces itself and lists the versions it speaks.</summary>
+public sealed record InitializeParams
+{
+    /// <summary>Every protocol version the host speaks; the plugin picks the newest it also speaks.</summary>
+    public required IReadOnlyList<int> ProtocolVersions { get; init; }
+
+    /// <summary>Who is asking.</summary>
+    public required PeerInfo Host { get; init; }
+
+    /// <summary>What the host can do beyond the base protocol.</summary>
+    public HostCapabilities Capabilities { get; set; } = new();
+}
+
+/// <summary>Result of <c>initialize</c>: the version chosen and what the plugin can do.</summary>
+public sealed record InitializeResult
+{
+    /// <summary>The version the rest of the conversation uses; one of those the host offered.</summary>
+    public required int ProtocolVersion { get; init; }
+
+    /// <summary>Who is answering.</summary>
+    public required PeerInfo Plugin { get; init; }
+
+    /// <summary>What the plugin can do beyond the base protocol.</summary>
+    public PluginCapabilities Capabilities { get; set; } = new();
+}
+
+/// <summary>Name and version of one side.</summary>
+public sealed record PeerInfo(string Name, string Version);
+
+/// <summary>Host features a plugin may rely on once the host has declared them.</summary>
+/// <remarks>Every member defaults to "absent", so an older peer that omits it is read correctly.</remarks>
+public sealed record HostCapabilities
+{
+    /// <summary>The host reads <c>log</c> notifications.</summary>
+    public bool Log { get; set; } = true;
+
+    /// <summary>The host reads <c>progress</c> notifications.</summary>
+    public bool Progress { get; set; } = true;
+
+    /// <summary>The host may send <c>step/cancel</c>.</summary>
+    public bool Cancel { get; set; } = true;
+}
+
+/// <summary>Plugin features the host may rely on once the plugin has declared them.</summary>
+public sealed record PluginCapabilities
+{
+    /// <summary>The plugin stops a step early when it receives <c>step/cancel</c>.</summary>
+    public bool Cancel { get; init; }
+
+    /// <summary>The plugin serves more than one step per process (warm plugins); hosts of v1 run one step per process regardless.</summary>
+    public bool Warm { get; init; }
+
+    /// <summary>How many <c>step/run</c> requests the plugin handles at once.</summary>
+    public int MaxConcurrency { get; set; } = 1;
+}

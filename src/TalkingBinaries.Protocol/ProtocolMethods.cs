@@ -1,0 +1,23 @@
+namespace TalkingBinaries.Protocol;
+
+/// <summary>The JSON-RPC method names of protocol v1 (docs/protocol.md, "Messages").</summary>
+public static class ProtocolMethods
+{
+    /// <summary>Host to plugin request: handshake.</summary>
+    public const string Initialize = "initialize";
+
+    /// <summary>Host to plugin request: run one step.</summary>
+    public const string StepRun = "step/run";
+
+    /// <summary>Host to plugin notification: stop the named step soon.</summary>
+    public const string StepCancel = "step/cancel";
+
+    /// <summary>Host to plugin request: finish and exit.</summary>
+    public const string Shutdown = "shutdown";
+
+    /// <summary>Plugin to host notification: a log line.</summary>
+    public const string Log = "log";
+
+    /// <summary>Plugin to host notification: progress of a step.</summary>
+    public const string Progress = "progress";
+}

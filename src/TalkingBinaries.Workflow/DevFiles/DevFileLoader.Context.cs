@@ -1,0 +1,115 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace TalkingBinaries.Workflow.DevFiles;
+
+public static partial class DevFileLoader
+{
+    /// <summary>The file being read and the problems found so far, with helpers that record a problem and go on.</summary>
+    private sealed class Context(string file)
+    {
+        public string File { get; } = file;
+
+        public List<DevFileError> Errors { get; } = [];
+
+        public SourceLocation At(Mark mark) => new(File, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+
+        public void Error(Mark mark, string message) => Errors.Add(new DevFileError(At(mark), message));
+
+        public string? Key(YamlNode node, string[] allowed, string where)
+        {
+            var key = (node as YamlScalarNode)?.Value;
+            if (key is null || !allowed.Contains(key))
+            {
+                Error(node.Start, $"unknown key '{key ?? node.ToString()}' {where}; allowed: {string.Join(", ", allowed)}{Suggestions.DidYouMean(key ?? string.Empty, allowed)}");
+                return null;
+            }
+
+            return key;
+        }
+
+        public IEnumerable<YamlNode> Sequence(YamlNode node, string key)
+        {
+            if (node is YamlSequenceNode sequence)
+            {
+                return sequence.Children;
+            }
+
+            if (node is not YamlScalarNode { Value: "" or "~" or "null" or null })
+            {
+                Error(node.Start, $"'{key}' must be a list, each item starting with '- '");
+            }
+
+            return [];
+        }
+
+        public YamlMappingNode? Mapping(YamlNode node, string what, string example)
+        {
+            if (node is YamlMappingNode mapping)
+            {
+                return mapping;
+            }
+
+            Error(node.Start, $"{what} must be a mapping of keys to values, e.g. '- {example}'");
+            return null;
+        }
+
+        public Dictionary<string, YamlNode> Fields(YamlMappingNode mapping, string[] allowed, string where)
+        {
+            var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (keyNode, value) in mapping.Children)
+            {
+                if (Key(keyNode, allowed, where) is { } key)
+                {
+                    fields[key] = value;
+                }
+            }
+
+            return fields;
+        }
+
+        public string? Scalar(YamlNode node, string key)
+        {
+            if (node is YamlScalarNode scalar)
+            {
+                return scalar.Value;
+            }
+
+            Error(node.Start, $"'{key}' must be a single value, not a list or mapping");
+            return null;
+        }
+
+        public string? RequiredString(YamlMappingNode mapping, Dictionary<string, YamlNode> fields, string key, string what, string hint)
+        {
+            if (!fields.TryGetValue(key, out var node))
+            {
+                Error(mapping.Start, $"{what} is missing '{key}'; add {hint}");
+                return null;
+            }
+
+            var value = Scalar(node, key);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                if (node is YamlScalarNode)
+                {
+                    Error(node.Start, $"'{key}' is empty; set it to {hint}");
+                }
+
+                return null;
+            }
+
+            return value;
+        }
+
+        public string? OptionalString(Dictionary<string, YamlNode> fields, string key)
+        {
+            if (!fields.TryGetValue(key, out var node))
+            {
+                return null;
+            }
+
+            var value = Scalar(node, key);
+            return string.IsNullOrWhiteSpace(value) ? null : value;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace TalkingBinaries.Workflow.DevFiles;
+
+/// <summary>Reads and validates a DevFile, collecting every problem with its line and column before anything runs.</summary>
+public static partial class DevFileLoader
+{
+    private static readonly string[] TopLevelKeys = ["plugins", "steps"];
+    private static readonly string[] PluginKeys = ["ref", "name", "path", "protocol"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel"];
+    private static readonly string[] Protocols = ["v1", "seed"];
+
+    /// <summary>Loads the DevFile at <paramref name="path"/>.</summary>
+    /// <exception cref="DevFileException">It cannot be read, is not valid YAML, or breaks a rule of docs/devfile.md.</exception>
+    public static DevFile Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var fullPath = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(fullPath);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new DevFileException($"{fullPath}: cannot read the DevFile: {exception.Message}", exception);
+        }
+
+        return Parse(text, fullPath);
+    }
+
+    /// <summary>Parses DevFile <paramref name="text"/>; <paramref name="path"/> names it in errors and anchors relative paths.</summary>
+    public static DevFile Parse(string text, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var context = new Context(Path.GetFullPath(path));
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException exception)
+        {
+            var message = exception.InnerException?.Message ?? exception.Message;
+            throw new DevFileException([new DevFileError(context.At(exception.Start), $"invalid YAML: {Clean(message)}; fix the syntax (indent with spaces, and quote values that contain ': ' or start with a special character)")]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            var where = stream.Documents.Count == 0 ? new SourceLocation(context.File, 1, 1) : context.At(stream.Documents[0].RootNode.Start);
+            throw new DevFileException([new DevFileError(where, "a DevFile must be a mapping with 'plugins:' and 'steps:' (see docs/devfile.md)")]);
+        }
+
+        var plugins = new List<PluginDefinition>();
+        var steps = new List<StepDefinition>();
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var key = context.Key(keyNode, TopLevelKeys, "at the top level");
+            switch (key)
+            {
+                case "plugins":
+                    foreach (var item in context.Sequence(value, "plugins"))
+                    {
+                        if (ReadPlugin(context, item) is { } plugin)
+                        {
+                            plugins.Add(plugin);
+                        }
+                    }
+
+                    break;
+                case "steps":
+                    foreach (var item in context.Sequence(value, "steps"))
+                    {
+                        if (ReadStep(context, item) is { } step)
+                        {
+                            steps.Add(step);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        if (!root.Children.Keys.OfType<YamlScalarNode>().Any(key => key.Value == "steps"))
+        {
+            context.Error(root.Start, "the DevFile has no 'steps:'; add at least one step (see docs/devfile.md)");
+        }
+
+        CheckReferences(context, plugins, steps);
+        if (context.Errors.Count > 0)
+        {
+            throw new DevFileException(context.Errors.OrderBy(error => error.Location.Line).ThenBy(error => error.Location.Column).ToList());
+        }
+
+        return new DevFile(context.File, plugins, steps);
+    }
+
+    private static PluginDefinition? ReadPlugin(Context context, YamlNode node)
+    {
+        if (context.Mapping(node, "a plugin", "ref: echo") is not { } mapping)
+        {
+            return null;
+        }
+
+        var fields = context.Fields(mapping, PluginKeys, "in a plugin");
+        var reference = context.RequiredString(mapping, fields, "ref", "a plugin", "the name steps use, e.g. 'ref: echo'");
+        var name = context.OptionalString(fields, "name");
+        var path = context.OptionalString(fields, "path");
+        var protocol = PluginProtocol.V1;
+        if (fields.TryGetValue("protocol", out var protocolNode))
+        {
+            var value = context.Scalar(protocolNode, "protocol");
+            if (value == "seed")
+            {
+                protocol = PluginProtocol.Seed;
+            }
+            else if (value is not null && value != "v1")
+            {
+                context.Error(protocolNode.Start, $"unknown protocol '{value}'; use 'v1' (the default) or 'seed' (the prototype's format){Suggestions.DidYouMean(value, Protocols)}");
+            }
+        }
+
+        return reference is null ? null : new PluginDefinition(reference, name, path, protocol, context.At(mapping.Start));
+    }
+
+    private static StepDefinition? ReadStep(Context context, YamlNode node)
+    {
+        if (context.Mapping(node, "a step", "name: build") is not { } mapping)
+        {
+            return null;
+        }
+
+        var fields = context.Fields(mapping, StepKeys, "in a step");
+        var name = context.RequiredString(mapping, fields, "name", "a step", "a unique name, e.g. 'name: build'");
+        var plugin = context.RequiredString(mapping, fields, "plugin", "a step", "the ref of a plugin under 'plugins:'");
+        var config = YamlJson.EmptyObject;
+        if (fields.TryGetValue("config", out var configNode))
+        {
+            if (configNode is YamlMappingNode)
+            {
+                config = YamlJson.ToJson(configNode);
+            }
+            else if (!(configNode is YamlScalarNode { Value: "" or "~" or "null" or null }))
+            {
+                context.Error(configNode.Start, "'config' must be a mapping of keys to values, e.g. 'config: { say: hello }'");
+            }
+        }
+
+        var parallel = false;
+        if (fields.TryGetValue("parallel", out var parallelNode))
+        {
+            var value = context.Scalar(parallelNode, "parallel");
+            parallel = value is "true" or "True" or "TRUE";
+            if (!parallel && value is not ("false" or "False" or "FALSE" or null))
+            {
+                context.Error(parallelNode.Start, $"'parallel' must be true or false, not '{value}'");
+            }
+        }
+
+        return name is null || plugin is null ? null : new StepDefinition(name, plugin, config, parallel, context.At(mapping.Start));
+    }
+
+    private static void CheckReferences(Context context, List<PluginDefinition> plugins, List<StepDefinition> steps)
+    {
+        var refs = new Dictionary<string, PluginDefinition>(StringComparer.Ordinal);
+        foreach (var plugin in plugins)
+        {
+            if (!refs.TryAdd(plugin.Ref, plugin))
+            {
+                context.Errors.Add(new DevFileError(plugin.Location, $"plugin ref '{plugin.Ref}' is declared twice (first at line {refs[plugin.Ref].Location.Line}); give each plugin its own ref"));
+            }
+        }
+
+        var names = new Dictionary<string, StepDefinition>(StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            if (!names.TryAdd(step.Name, step))
+            {
+                context.Errors.Add(new DevFileError(step.Location, $"step name '{step.Name}' is used twice (first at line {names[step.Name].Location.Line}); step names must be unique"));
+            }
+
+            if (!refs.ContainsKey(step.Plugin))
+            {
+                var known = refs.Count == 0 ? "none are declared" : $"declared: {string.Join(", ", refs.Keys)}";
+                context.Errors.Add(new DevFileError(step.Location, $"step '{step.Name}' uses plugin '{step.Plugin}', which is not under 'plugins:' ({known}){Suggestions.DidYouMean(step.Plugin, refs.Keys)}"));
+            }
+        }
+    }
+
+    private static string Clean(string message) => message.TrimEnd('.').Replace("\r", string.Empty, StringComparison.Ordinal).Replace('\n', ' ');
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace TalkingBinaries.Workflow.DevFiles;
+
+/// <summary>A loaded and validated DevFile (docs/devfile.md).</summary>
+/// <param name="Path">The file's full path.</param>
+/// <param name="Plugins">The plugins it declares, by ref.</param>
+/// <param name="Steps">Its steps in file order.</param>
+public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugins, IReadOnlyList<StepDefinition> Steps)
+{
+    /// <summary>The file name every search looks for.</summary>
+    public const string FileName = "DevFile";
+
+    /// <summary>The directory relative plugin names and working directories resolve against.</summary>
+    public string Directory => System.IO.Path.GetDirectoryName(Path)!;
+
+    /// <summary>The plugin a ref names.</summary>
+    public PluginDefinition Plugin(string reference) => Plugins.First(plugin => plugin.Ref == reference);
+}
+
+/// <summary>The wire format a plugin speaks.</summary>
+public enum PluginProtocol
+{
+    /// <summary>Protocol v1: JSON-RPC over newline-delimited JSON (docs/protocol.md).</summary>
+    V1,
+
+    /// <summary>The Go prototype's format: one request, one base64 response (docs/protocol.md, "The seed format").</summary>
+    Seed,
+}
+
+/// <summary>An entry of <c>plugins:</c>.</summary>
+public sealed record PluginDefinition(string Ref, string? Name, string? Path, PluginProtocol Protocol, SourceLocation Location);
+
+/// <summary>An entry of <c>steps:</c>.</summary>
+/// <param name="Name">Unique within the file.</param>
+/// <param name="Plugin">The ref of a declared plugin.</param>
+/// <param name="Config">The free-form <c>config</c> map as a JSON object.</param>
+/// <param name="Parallel">The seed's <c>parallel</c> flag.</param>
+/// <param name="Location">Where the step starts.</param>
+public sealed record StepDefinition(string Name, string Plugin, JsonElement Config, bool Parallel, SourceLocation Location);

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace TalkingBinaries.Workflow.Reporting;
+
+/// <summary>How a run ended.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    /// <summary>Every step succeeded.</summary>
+    [JsonStringEnumMemberName("succeeded")]
+    Succeeded,
+
+    /// <summary>A step failed.</summary>
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+
+    /// <summary>The run was interrupted.</summary>
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+}

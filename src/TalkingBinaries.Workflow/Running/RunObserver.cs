@@ -1,0 +1,40 @@
+using TalkingBinaries.Hosting;
+using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Reporting;
+
+namespace TalkingBinaries.Workflow.Running;
+
+/// <summary>Receives what happens during a run, as it happens; override what you show.</summary>
+/// <remarks>Methods are called from reader threads; an observer must be thread-safe. Lines of a step arrive in order.</remarks>
+public abstract class RunObserver
+{
+    /// <summary>The run is about to start its first step.</summary>
+    public virtual void RunStarting(DevFile devFile, string runId)
+    {
+    }
+
+    /// <summary>A step is starting.</summary>
+    public virtual void StepStarting(StepDefinition step)
+    {
+    }
+
+    /// <summary>A step's plugin said something: a stderr line, a log notification, a stray stdout line.</summary>
+    public virtual void StepLog(StepDefinition step, PluginLogEvent line)
+    {
+    }
+
+    /// <summary>A step's plugin reported progress.</summary>
+    public virtual void StepProgress(StepDefinition step, PluginProgressEvent progress)
+    {
+    }
+
+    /// <summary>A step finished; all its output has been delivered before this call.</summary>
+    public virtual void StepFinished(StepDefinition step, StepReport report)
+    {
+    }
+
+    /// <summary>The run finished; every plugin process has ended.</summary>
+    public virtual void RunFinished(RunReport report)
+    {
+    }
+}

@@ -1,0 +1,27 @@
+using TalkingBinaries.Hosting;
+using TalkingBinaries.Hosting.Discovery;
+using TalkingBinaries.Protocol.Messages;
+
+namespace TalkingBinaries.Workflow.Running;
+
+/// <summary>How to run a workflow.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Finds plugin executables.</summary>
+    public PluginLocator Locator { get; init; } = PluginLocator.ForCurrentProcess();
+
+    /// <summary>How patiently to stop plugins when a run is interrupted.</summary>
+    public StopOptions Stop { get; init; } = StopOptions.Default;
+
+    /// <summary>How the host introduces itself in the handshake.</summary>
+    public PeerInfo Host { get; init; } = new("tb", "0.0.0");
+
+    /// <summary>Cancelled to skip what is left of the grace period (a second Ctrl-C).</summary>
+    public CancellationToken Force { get; init; }
+
+    /// <summary>How long a plugin may take to answer the handshake.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to read a plugin's output after it exited before ending its process group.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TalkingBinaries.Hosting;
+using TalkingBinaries.Protocol;
+using TalkingBinaries.Protocol.Messages;
+using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Reporting;
+
+namespace TalkingBinaries.Workflow.Running;
+
+public sealed partial class WorkflowRunner
+{
+    private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginStartInfo info, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        PluginProcess process;
+        try
+        {
+            process = PluginProcess.Start(info);
+        }
+        catch (PluginException exception)
+        {
+            return new StepReport { Name = step.Name, Plugin = step.Plugin, Status = StepStatus.Failed, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, StepTimeMs = Milliseconds(clock.Elapsed), Error = exception.Message };
+        }
+
+        await using (process.ConfigureAwait(false))
+        {
+            var status = StepStatus.Failed;
+            string? error = null;
+            IReadOnlyDictionary<string, JsonElement> outputs = new Dictionary<string, JsonElement>();
+            try
+            {
+                await process.InitializeAsync(_options.Host, cancellationToken).ConfigureAwait(false);
+                var result = await process.RunStepAsync(
+                    new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = step.Config },
+                    cancellationToken).ConfigureAwait(false);
+                outputs = result.Outputs;
+                (status, error) = result.Status switch
+                {
+                    StepResultStatus.Succeeded => (StepStatus.Succeeded, null),
+                    StepResultStatus.Cancelled => (StepStatus.Cancelled, result.Error?.Message ?? "the plugin cancelled the step"),
+                    _ => (StepStatus.Failed, DescribeFailure(process, result.Error)),
+                };
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                status = StepStatus.Cancelled;
+                error = "interrupted";
+            }
+            catch (PluginException exception)
+            {
+                error = exception.Message;
+            }
+
+            var exit = await process.StopAsync(_options.Stop, _options.Force).ConfigureAwait(false);
+            if (status == StepStatus.Succeeded && !exit.Succeeded)
+            {
+                Relay(step, new PluginLogEvent(process.Name, process.Pid, step.Name, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
+                    $"the plugin answered, then ended with {exit}"));
+            }
+
+            if (status == StepStatus.Cancelled)
+            {
+                error = $"{error}; plugin '{process.Name}' (pid {process.Pid}) ended with {exit}";
+            }
+
+            return new StepReport
+            {
+                Name = step.Name,
+                Plugin = step.Plugin,
+                Status = status,
+                ExitCode = exit.Code,
+                Signal = exit.Signal,
+                Pid = process.Pid,
+                StartedAt = startedAt,
+                FinishedAt = DateTimeOffset.UtcNow,
+                BinaryTimeMs = Milliseconds(process.BinaryTime),
+                StepTimeMs = Milliseconds(clock.Elapsed),
+                Outputs = outputs,
+                Error = error,
+            };
+        }
+    }
+
+    private static string DescribeFailure(PluginProcess process, StepError? error)
+    {
+        var message = error?.Message ?? "the plugin reported a failure without a message";
+        var code = error?.Code is { } value ? $" [{value}]" : string.Empty;
+        return $"{message}{code} (plugin '{process.Name}', pid {process.Pid})";
+    }
+
+    private async Task<StepReport> RunSeedStepAsync(StepDefinition step, PluginStartInfo info, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        SeedStepResult result;
+        try
+        {
+            result = await SeedPlugin.RunAsync(info, step.Config, _options.Stop, cancellationToken, _options.Force).ConfigureAwait(false);
+        }
+        catch (PluginException exception)
+        {
+            return new StepReport { Name = step.Name, Plugin = step.Plugin, Status = StepStatus.Failed, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, StepTimeMs = Milliseconds(clock.Elapsed), Error = exception.Message };
+        }
+
+        void Say(PluginLogSource source, string level, string text)
+        {
+            foreach (var line in text.TrimEnd('\n').Split('\n'))
+            {
+                Relay(step, new PluginLogEvent(info.DisplayName, result.Pid, step.Name, DateTimeOffset.UtcNow, source, level, line.TrimEnd('\r')));
+            }
+        }
+
+        var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (result.Output is { } output)
+        {
+            if (output.PluginLogs.Length > 0)
+            {
+                Say(PluginLogSource.Stderr, LogLevels.Info, output.PluginLogs);
+            }
+
+            foreach (var text in output.UserOutput)
+            {
+                Say(PluginLogSource.Protocol, LogLevels.Info, text);
+            }
+
+            foreach (var text in output.Errors)
+            {
+                Say(PluginLogSource.Protocol, LogLevels.Warn, text);
+            }
+
+            outputs["userOutput"] = JsonSerializer.SerializeToElement(output.UserOutput, SeedReportJsonContext.Default.IReadOnlyListString);
+            outputs["errors"] = JsonSerializer.SerializeToElement(output.Errors, SeedReportJsonContext.Default.IReadOnlyListString);
+        }
+        else if (result.RawStdout.Length > 0)
+        {
+            Say(PluginLogSource.Host, LogLevels.Warn, $"plugin '{info.DisplayName}' speaks the seed format but {result.Problem}; its stdout follows as text");
+            Say(PluginLogSource.StrayStdout, LogLevels.Info, result.RawStdout);
+            outputs["stdout"] = JsonSerializer.SerializeToElement(result.RawStdout, ProtocolJsonContext.Default.String);
+        }
+
+        var status = cancellationToken.IsCancellationRequested ? StepStatus.Cancelled
+            : result.ExitStatus.Succeeded ? StepStatus.Succeeded : StepStatus.Failed;
+        var error = status switch
+        {
+            StepStatus.Succeeded => null,
+            StepStatus.Cancelled => $"interrupted; plugin '{info.DisplayName}' (pid {result.Pid}) ended with {result.ExitStatus}",
+            _ => $"plugin '{info.DisplayName}' (pid {result.Pid}) ended with {result.ExitStatus}",
+        };
+        return new StepReport
+        {
+            Name = step.Name,
+            Plugin = step.Plugin,
+            Status = status,
+            ExitCode = result.ExitStatus.Code,
+            Signal = result.ExitStatus.Signal,
+            Pid = result.Pid,
+            StartedAt = startedAt,
+            FinishedAt = DateTimeOffset.UtcNow,
+            BinaryTimeMs = Milliseconds(result.BinaryTime),
+            StepTimeMs = Milliseconds(clock.Elapsed),
+            Outputs = outputs,
+            Error = error,
+        };
+    }
+}
