@@ -173,9 +173,10 @@ public sealed class PluginConnection : IAsyncDisposable
             return;
         }
 
-        if (!JsonRpcMessage.TryParse(line.Span, out var message, out var problem))
+        if (!JsonRpcMessage.TryParse(line.Span, out var message, out _))
         {
-            Warn($"stdout: {Encoding.UTF8.GetString(line.Span)} (not a protocol message: {problem}; plugins must log to stderr)", PluginLogSource.StrayStdout);
+            // The raw line, so nothing the plugin wrote is lost; the observer marks it as not protocol.
+            Warn(Encoding.UTF8.GetString(line.Span), PluginLogSource.StrayStdout);
             return;
         }
 
