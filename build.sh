@@ -17,5 +17,6 @@ for project in "${projects[@]}"; do
   dotnet publish "$project" -c Release -r "$rid" -p:PublishAot=true -p:StripSymbols=true \
     -o "$out" --nologo -v quiet -clp:NoSummary
 done
-rm -f "$out"/*.dbg "$out"/*.pdb
+# Native AOT executables need none of the managed build's side files.
+rm -f "$out"/*.dbg "$out"/*.pdb "$out"/*.xml "$out"/*.json
 echo "build.sh: built $(cd "$out" && ls | tr '\n' ' ')into $out/"

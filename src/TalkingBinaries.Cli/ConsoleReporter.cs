@@ -1,6 +1,6 @@
-using TalkingBinaries.Hosting.Processes;
 using System.Globalization;
 using TalkingBinaries.Hosting;
+using TalkingBinaries.Hosting.Processes;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;

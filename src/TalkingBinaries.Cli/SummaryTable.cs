@@ -1,5 +1,5 @@
-using TalkingBinaries.Hosting.Processes;
 using System.Globalization;
+using TalkingBinaries.Hosting.Processes;
 using TalkingBinaries.Workflow.Reporting;
 
 namespace TalkingBinaries.Cli;

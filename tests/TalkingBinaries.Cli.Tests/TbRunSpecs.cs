@@ -1,0 +1,237 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TalkingBinaries.Tests;
+
+namespace TalkingBinaries.Cli.Tests;
+
+public sealed partial class TbRunSpecs : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tb-cli-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task The_seed_DevFile_runs_unchanged_from_a_subdirectory()
+    {
+        File.Copy(Path.Combine(TestExecutables.RepositoryRoot, "DevFile"), Path.Combine(_directory.FullName, "DevFile"));
+        var dist = Directory.CreateDirectory(Path.Combine(_directory.FullName, "dist"));
+        File.CreateSymbolicLink(Path.Combine(dist.FullName, "plugin-echo"), TestExecutables.Echo);
+        File.CreateSymbolicLink(Path.Combine(dist.FullName, "plugin-shell"), TestExecutables.Shell);
+        var nested = Directory.CreateDirectory(Path.Combine(_directory.FullName, "a", "b"));
+
+        using var tb = await Tb.RunAsync(nested.FullName, "run");
+
+        AssertSeedRunOutput(tb);
+    }
+
+    [Fact]
+    public async Task The_native_build_in_dist_runs_the_root_DevFile()
+    {
+        var tbPath = Path.Combine(TestExecutables.RepositoryRoot, "dist", "tb");
+        Assert.True(File.Exists(tbPath), $"{tbPath} is missing: run ./build.sh before the tests (the README's test command does)");
+
+        using var tb = Tb.StartExecutable(TestExecutables.RepositoryRoot, tbPath, null, "run");
+        await tb.WaitAsync(Deadline.After());
+
+        AssertSeedRunOutput(tb);
+    }
+
+    [Fact]
+    public async Task A_failing_step_exits_1_shows_its_logs_and_skips_the_rest()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: test
+                path: {TestExecutables.TestPlugin}
+            steps:
+              - name: crash
+                plugin: test
+                config:
+                  mode: crash-after-logging
+                  lines: 3
+              - name: after
+                plugin: test
+            """);
+
+        using var tb = await Tb.RunAsync(_directory.FullName, "run");
+
+        Assert.Equal(1, tb.ExitCode);
+        Assert.Contains("[crash] line 1 of 3 before the crash\n[crash] line 2 of 3 before the crash\n[crash] line 3 of 3 before the crash\n", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[crash] error: crashing now", tb.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\[crash\] failed \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms, exit code 3\): plugin 'test' \(pid \d+\) exited with exit code 3 before answering step 'crash'", tb.Stdout);
+        Assert.Contains("[after] skipped: step 'crash' failed", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("run failed: 0 succeeded, 1 failed, 1 skipped, 0 cancelled", tb.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stray_stdout_is_shown_as_a_warning_and_the_run_succeeds()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: test
+                path: {TestExecutables.TestPlugin}
+            steps:
+              - name: noisy
+                plugin: test
+                config:
+                  mode: garbage-stdout
+            """);
+
+        using var tb = await Tb.RunAsync(_directory.FullName, "run");
+
+        Assert.Equal(0, tb.ExitCode);
+        Assert.Contains("[noisy] warning: stray stdout (plugins log to stderr): this is not json", tb.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_report_has_every_step_with_timestamps_timings_and_outputs()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: echo
+                path: {TestExecutables.Echo}
+              - ref: test
+                path: {TestExecutables.TestPlugin}
+            steps:
+              - name: hi
+                plugin: echo
+                config:
+                  say: hello
+              - name: bad
+                plugin: test
+                config:
+                  mode: fail
+              - name: never
+                plugin: echo
+            """);
+        var reportPath = Path.Combine(_directory.FullName, "report.json");
+
+        using var tb = await Tb.RunAsync(_directory.FullName, "run", "--report", reportPath);
+
+        Assert.Equal(1, tb.ExitCode);
+        using var report = JsonDocument.Parse(File.ReadAllText(reportPath));
+        var root = report.RootElement;
+        Assert.Equal("failed", root.GetProperty("status").GetString());
+        var steps = root.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["succeeded", "failed", "skipped"], steps.Select(step => step.GetProperty("status").GetString()));
+        var hi = steps[0];
+        Assert.Equal("hi", hi.GetProperty("name").GetString());
+        Assert.Equal("echo", hi.GetProperty("plugin").GetString());
+        Assert.Equal(0, hi.GetProperty("exitCode").GetInt32());
+        Assert.Equal("hello", hi.GetProperty("outputs").GetProperty("said").GetString());
+        Assert.Matches(SubMillisecondTimestamp(), hi.GetProperty("startedAt").GetString());
+        Assert.Matches(SubMillisecondTimestamp(), hi.GetProperty("finishedAt").GetString());
+        Assert.True(hi.GetProperty("binaryTimeMs").GetDouble() > 0);
+        Assert.True(hi.GetProperty("stepTimeMs").GetDouble() >= hi.GetProperty("binaryTimeMs").GetDouble());
+        Assert.Equal(JsonValueKind.Null, hi.GetProperty("error").ValueKind);
+        Assert.Contains("the test plugin was told to fail", steps[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, steps[2].GetProperty("startedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task Output_is_not_coloured_when_it_is_not_a_terminal()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: echo
+                path: {TestExecutables.Echo}
+            steps:
+              - name: hi
+                plugin: echo
+                config:
+                  say: hello
+            """);
+
+        using var tb = await Tb.RunAsync(_directory.FullName, "run");
+
+        Assert.Equal(0, tb.ExitCode);
+        Assert.DoesNotContain('\u001b', tb.Stdout);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_the_plugin_and_its_child_prints_the_summary_and_exits_130()
+    {
+        var deadline = Deadline.After();
+        WriteDevFile($"""
+            plugins:
+              - ref: test
+                path: {TestExecutables.TestPlugin}
+            steps:
+              - name: hang
+                plugin: test
+                config:
+                  mode: hang
+              - name: after
+                plugin: test
+            """);
+        using var tb = Tb.Start(_directory.FullName, "run", "--grace", "2s");
+        await tb.WaitForOutputAsync("[hang] hanging", deadline);
+        var pids = ChildPids(tb.Stdout);
+
+        tb.Signal("INT");
+        var exit = await tb.WaitAsync(deadline);
+
+        Assert.Equal(130, exit);
+        Assert.Contains("tb: interrupted: stopping plugins gracefully", tb.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[hang] cancelled", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[after] skipped: the run was interrupted", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("run interrupted: 0 succeeded, 0 failed, 1 skipped, 1 cancelled", tb.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await ProcessTable.SurvivorsAsync(pids));
+    }
+
+    [Fact]
+    public async Task A_second_Ctrl_C_kills_a_plugin_that_ignores_SIGTERM_without_waiting_out_the_grace()
+    {
+        var deadline = Deadline.After();
+        WriteDevFile($"""
+            plugins:
+              - ref: test
+                path: {TestExecutables.TestPlugin}
+            steps:
+              - name: stubborn
+                plugin: test
+            """);
+        using var tb = Tb.StartExecutable(_directory.FullName, TestExecutables.Tb, new Dictionary<string, string> { ["TB_TEST_MODE"] = "ignore-sigterm" }, "run", "--grace", "10m");
+        await tb.WaitForOutputAsync("[stubborn] hanging", deadline);
+        var pids = ChildPids(tb.Stdout);
+
+        tb.Signal("INT");
+        await tb.WaitForOutputAsync("", deadline);
+        await Task.Delay(200, deadline);
+        tb.Signal("INT");
+        var exit = await tb.WaitAsync(deadline);
+
+        Assert.Equal(130, exit);
+        Assert.Contains("tb: killing plugins now", tb.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ended with killed by signal 9 (SIGKILL)", tb.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await ProcessTable.SurvivorsAsync(pids));
+    }
+
+    private static void AssertSeedRunOutput(Tb tb)
+    {
+        Assert.True(tb.ExitCode == 0, tb.Stdout + tb.Stderr);
+        var lines = tb.Stdout.Split('\n');
+        Assert.Contains("[say_hi] hello world", lines);
+        Assert.Contains("[say_hi_via_bash] hello world", lines);
+        Assert.Contains("[say_hi_via_bash] hello world 2", lines);
+        Assert.DoesNotContain("\"hello world\"", tb.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\[say_hi\] succeeded \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\)", tb.Stdout);
+        Assert.Matches(@"\[say_hi_via_bash\] succeeded \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\)", tb.Stdout);
+        Assert.Matches(@"STEP\s+PLUGIN\s+STATUS\s+EXIT\s+BINARY TIME\s+STEP TIME", tb.Stdout);
+        Assert.Matches(@"say_hi\s+echo\s+succeeded\s+0\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
+        Assert.Matches(@"say_hi_via_bash\s+shell\s+succeeded\s+0\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
+        Assert.Contains("run succeeded: 2 succeeded, 0 failed, 0 skipped, 0 cancelled", tb.Stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, tb.Stderr);
+    }
+
+    private static List<int> ChildPids(string output) =>
+        PidPattern().Matches(output).Select(match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    private void WriteDevFile(string text) => File.WriteAllText(Path.Combine(_directory.FullName, "DevFile"), text);
+
+    [GeneratedRegex(@"(?:child pid|hanging \(pid) (\d+)")]
+    private static partial Regex PidPattern();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{4,}(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex SubMillisecondTimestamp();
+}
