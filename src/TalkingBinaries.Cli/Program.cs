@@ -6,7 +6,7 @@ var version = typeof(ExitCodes).Assembly.GetCustomAttribute<AssemblyInformationa
 
 var file = new Option<string?>("--file", "-f") { Description = "The DevFile to use; by default the nearest DevFile in this directory or a parent." };
 var report = new Option<string?>("--report") { Description = "Write a JSON report of the run to this file." };
-var grace = new Option<string>("--grace") { Description = "How long plugins get to stop after Ctrl-C before they are killed (e.g. 500ms, 5s).", DefaultValueFactory = _ => "5s" };
+var grace = new Option<string>("--grace") { Description = "How long a plugin gets to exit when asked (after its step, or on Ctrl-C) before its process group is killed (e.g. 500ms, 5s).", DefaultValueFactory = _ => "5s" };
 var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plugins' debug lines." };
 var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
 

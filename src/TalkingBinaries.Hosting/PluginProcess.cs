@@ -113,8 +113,6 @@ public sealed partial class PluginProcess : IAsyncDisposable
     public async Task<StepRunResult> RunStepAsync(StepRunParams step, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(step);
-        await using var registration = cancellationToken.Register(() => _ = _connection.NotifyAsync(
-            ProtocolMethods.StepCancel, new StepCancelParams(step.StepId), ProtocolJsonContext.Default.StepCancelParams)).ConfigureAwait(false);
         try
         {
             var result = await _connection.RequestAsync(
@@ -124,6 +122,12 @@ public sealed partial class PluginProcess : IAsyncDisposable
                 ProtocolJsonContext.Default.StepRunResult,
                 cancellationToken).ConfigureAwait(false);
             return result ?? throw Fail($"answered step '{step.Step}' with an empty result; see docs/protocol.md, \"step/run\"", null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Tell the plugin before giving up on the answer, so the step can stop gracefully (docs/protocol.md, "step/cancel").
+            await _connection.NotifyAsync(ProtocolMethods.StepCancel, new StepCancelParams(step.StepId), ProtocolJsonContext.Default.StepCancelParams, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
         catch (ConnectionClosedException)
         {

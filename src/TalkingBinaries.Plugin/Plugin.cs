@@ -69,7 +69,16 @@ public static class Plugin
         }
 
         var step = new StepContext<TConfig>(server, request, config!, cancellationToken);
-        await handler(step, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await handler(step, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StepFailedException exception)
+        {
+            // Outputs set before the failure are kept: a failed command's output is often what explains it.
+            return PluginServer.Failed(exception) with { Outputs = step.SnapshotOutputs() };
+        }
+
         return new StepRunResult { Status = StepResultStatus.Succeeded, Outputs = step.SnapshotOutputs() };
     }
 }

@@ -214,7 +214,7 @@ internal sealed class PluginServer : IAsyncDisposable
         }
         catch (StepFailedException exception)
         {
-            result = Failed(exception.Message, exception.Code, exception.ExitCode);
+            result = Failed(exception);
         }
 #pragma warning disable CA1031 // A plugin's bug fails its step, not the whole plugin process.
         catch (Exception exception)
@@ -231,6 +231,9 @@ internal sealed class PluginServer : IAsyncDisposable
 
         await TryWriteAsync(() => _writer.WriteResultAsync(id, result, ProtocolJsonContext.Default.StepRunResult)).ConfigureAwait(false);
     }
+
+    /// <summary>The result for a step that threw <paramref name="exception"/>.</summary>
+    public static StepRunResult Failed(StepFailedException exception) => Failed(exception.Message, exception.Code, exception.ExitCode);
 
     private static StepRunResult Failed(string message, string? code, int? exitCode) => new()
     {

@@ -12,7 +12,8 @@ namespace TalkingBinaries.Plugin;
 /// </remarks>
 internal static partial class StandardStreams
 {
-    private const int FDupFdCloExec = 1030;
+    private const int LinuxFDupFdCloExec = 1030;
+    private const int MacFDupFdCloExec = 67;
     private const int OReadOnly = 0;
 
     public static (Stream Input, Stream Output, Stream Errors) Take()
@@ -23,8 +24,9 @@ internal static partial class StandardStreams
             return (Open(0, FileAccess.Read, ownsHandle: false), Open(1, FileAccess.Write, ownsHandle: false), errors);
         }
 
-        var input = Fcntl(0, FDupFdCloExec, 3);
-        var output = Fcntl(1, FDupFdCloExec, 3);
+        var duplicate = OperatingSystem.IsMacOS() ? MacFDupFdCloExec : LinuxFDupFdCloExec;
+        var input = Fcntl(0, duplicate, 3);
+        var output = Fcntl(1, duplicate, 3);
         if (input < 0 || output < 0)
         {
             return (Open(0, FileAccess.Read, ownsHandle: false), Open(1, FileAccess.Write, ownsHandle: false), errors);

@@ -95,9 +95,7 @@ public sealed class FramingSpecs
     public async Task An_oversized_line_comes_back_in_pieces_and_the_next_line_is_read_whole(bool trickle)
     {
         var oversized = new string('a', 16) + new string('b', 16) + "tail";
-        var bytes = Encoding.UTF8.GetBytes(oversized + "\nnext line\n");
-        Stream stream = trickle ? new TrickleStream(bytes) : new MemoryStream(bytes);
-        var reader = new NewLineDelimitedReader(stream, maxLineBytes: 16);
+        var reader = new NewLineDelimitedReader(Over(oversized + "\nnext line\n", trickle), maxLineBytes: 16);
 
         var chunks = await ReadAllAsync(reader);
 
@@ -116,12 +114,41 @@ public sealed class FramingSpecs
         Assert.Equal([(line, true), ("after", true)], chunks);
     }
 
-    [Fact]
-    public async Task A_line_of_exactly_the_limit_comes_back_whole()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_line_of_exactly_the_limit_comes_back_whole(bool trickle)
     {
         // MaxLineBytes is "the longest line returned whole" (and ProtocolLimits.MaxMessageBytes is the longest message allowed).
         var line = new string('x', 16);
-        var reader = new NewLineDelimitedReader(new MemoryStream(Encoding.UTF8.GetBytes(line + "\nnext\n")), maxLineBytes: 16);
+        var reader = new NewLineDelimitedReader(Over(line + "\nnext\n", trickle), maxLineBytes: 16);
+
+        var chunks = await ReadAllAsync(reader);
+
+        Assert.Equal([(line, true), ("next", true)], chunks);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_line_under_the_limit_ended_by_carriage_return_line_feed_comes_back_whole_without_the_carriage_return(bool trickle)
+    {
+        var line = new string('x', 15);
+        var reader = new NewLineDelimitedReader(Over(line + "\r\nnext\r\n", trickle), maxLineBytes: 16);
+
+        var chunks = await ReadAllAsync(reader);
+
+        Assert.Equal([(line, true), ("next", true)], chunks);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_line_of_exactly_the_limit_ended_by_carriage_return_line_feed_comes_back_whole(bool trickle)
+    {
+        // The limit counts the line without its terminator, and "\r\n" is a terminator like "\n".
+        var line = new string('x', 16);
+        var reader = new NewLineDelimitedReader(Over(line + "\r\nnext\r\n", trickle), maxLineBytes: 16);
 
         var chunks = await ReadAllAsync(reader);
 
@@ -129,14 +156,13 @@ public sealed class FramingSpecs
     }
 
     [Fact]
-    public async Task A_line_under_the_limit_ended_by_carriage_return_line_feed_comes_back_whole_without_the_carriage_return()
+    public async Task A_line_one_byte_over_the_limit_comes_back_as_a_full_piece_and_a_one_byte_rest()
     {
-        var line = new string('x', 15);
-        var reader = new NewLineDelimitedReader(new MemoryStream(Encoding.UTF8.GetBytes(line + "\r\nnext\r\n")), maxLineBytes: 16);
+        var reader = new NewLineDelimitedReader(Over(new string('x', 16) + "y\nnext\n", trickle: false), maxLineBytes: 16);
 
         var chunks = await ReadAllAsync(reader);
 
-        Assert.Equal([(line, true), ("next", true)], chunks);
+        Assert.Equal([(new string('x', 16), false), ("y", true), ("next", true)], chunks);
     }
 
     [Fact]
@@ -177,6 +203,12 @@ public sealed class FramingSpecs
         }
 
         return chunks;
+    }
+
+    private static Stream Over(string text, bool trickle)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return trickle ? new TrickleStream(bytes) : new MemoryStream(bytes);
     }
 
     private static string Text(LineChunk chunk) => Encoding.UTF8.GetString(chunk.Bytes.Span);

@@ -140,6 +140,18 @@ public sealed class JsonRpcSpecs
         Assert.Equal("JSON without \"jsonrpc\":\"2.0\"", problem);
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":2.0,"id":1,"method":"initialize"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":5}""")]
+    public void JSON_of_the_wrong_shape_is_refused_without_being_called_not_JSON(string line)
+    {
+        var parsed = JsonRpcMessage.TryParse(Encoding.UTF8.GetBytes(line), out var message, out var problem);
+
+        Assert.False(parsed);
+        Assert.Null(message);
+        Assert.DoesNotContain("not JSON", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_message_with_neither_method_nor_id_is_refused()
     {

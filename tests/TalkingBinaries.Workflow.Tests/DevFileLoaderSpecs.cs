@@ -137,6 +137,8 @@ public sealed class DevFileLoaderSpecs
             exponent: 1e3
             text: hello world
             version: 1.2.3
+            switch: on
+            answer: no
             """);
 
         Assert.Equal(1, config.GetProperty("integer").GetInt64());
@@ -154,6 +156,34 @@ public sealed class DevFileLoaderSpecs
         Assert.Equal(1000.0, config.GetProperty("exponent").GetDouble());
         Assert.Equal("hello world", config.GetProperty("text").GetString());
         Assert.Equal("1.2.3", config.GetProperty("version").GetString());
+        Assert.Equal("on", config.GetProperty("switch").GetString());
+        Assert.Equal("no", config.GetProperty("answer").GetString());
+    }
+
+    [Fact]
+    public void A_large_integer_in_config_keeps_every_digit()
+    {
+        var config = ConfigOf(
+            """
+            account: 12345678901234567890
+            negative: -98765432109876543210
+            """);
+
+        Assert.Equal(JsonValueKind.Number, config.GetProperty("account").ValueKind);
+        Assert.Equal("12345678901234567890", config.GetProperty("account").GetRawText());
+        Assert.Equal("-98765432109876543210", config.GetProperty("negative").GetRawText());
+    }
+
+    [Fact]
+    public void A_DevFile_with_Windows_line_endings_loads_the_same_and_counts_lines_the_same()
+    {
+        var windows = SeedDevFile.Replace("\n", "\r\n", StringComparison.Ordinal);
+
+        var devFile = DevFileLoader.Parse(windows, DevFilePath);
+
+        Assert.Equal(["say_hi", "say_hi_via_bash"], devFile.Steps.Select(step => step.Name));
+        Assert.Equal("hello world", devFile.Steps[0].Config.GetProperty("say").GetString());
+        Assert.Equal(new SourceLocation(DevFilePath, 13, 5), devFile.Steps[1].Location);
     }
 
     [Fact]

@@ -187,6 +187,10 @@ public sealed class PluginConnection : IAsyncDisposable
                 {
                     pending.TrySetResult(message);
                 }
+                else if (message.Id is null && message.Error is { } error)
+                {
+                    Warn($"the plugin could not read a message from the host: {error.Message} (JSON-RPC error {error.Code})");
+                }
                 else
                 {
                     Warn($"ignored a response to unknown request id {message.Id}");

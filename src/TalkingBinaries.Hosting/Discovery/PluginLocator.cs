@@ -74,7 +74,9 @@ public sealed class PluginLocator
             }
         }
 
-        tried.Add($"'{fileName}' on PATH ({(SearchDirectories.Count == 0 ? "PATH is empty" : $"{SearchDirectories.Count} directories, not there")})");
+        tried.Add(SearchDirectories.Count == 0
+            ? $"'{fileName}' on PATH (PATH is empty)"
+            : $"'{fileName}' on PATH (no executable of that name in its {SearchDirectories.Count} {(SearchDirectories.Count == 1 ? "directory" : "directories")})");
         return null;
     }
 

@@ -44,6 +44,12 @@ public sealed class NewLineDelimitedReader
                     length--;
                 }
 
+                if (length > MaxLineBytes)
+                {
+                    // Over the limit by a byte or two: the same pieces as any longer line.
+                    return TakePiece();
+                }
+
                 var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
                 _start = newline + 1;
                 _scanned = _start;
@@ -52,12 +58,10 @@ public sealed class NewLineDelimitedReader
 
             _scanned = _end;
             var pending = _end - _start;
-            if (pending >= MaxLineBytes)
+            if (pending >= MaxLineBytes + 2)
             {
-                var piece = new ReadOnlyMemory<byte>(_buffer, _start, MaxLineBytes);
-                _start += MaxLineBytes;
-                _scanned = _start;
-                return new LineChunk(piece, EndsLine: false);
+                // No newline within the limit plus a possible "\r\n": the line is too long whatever follows.
+                return TakePiece();
             }
 
             if (_endOfStream)
@@ -84,6 +88,14 @@ public sealed class NewLineDelimitedReader
         }
     }
 
+    private LineChunk TakePiece()
+    {
+        var piece = new ReadOnlyMemory<byte>(_buffer, _start, MaxLineBytes);
+        _start += MaxLineBytes;
+        _scanned = _start;
+        return new LineChunk(piece, EndsLine: false);
+    }
+
     private void MakeRoom()
     {
         var pending = _end - _start;
@@ -98,7 +110,8 @@ public sealed class NewLineDelimitedReader
 
         if (_end == _buffer.Length)
         {
-            var grown = new byte[Math.Min(_buffer.Length * 2, MaxLineBytes)];
+            // Two bytes over the limit: room to see the "\r\n" that ends a line of exactly the limit.
+            var grown = new byte[Math.Min(_buffer.Length * 2, MaxLineBytes + 2)];
             Buffer.BlockCopy(_buffer, 0, grown, 0, _end);
             _buffer = grown;
         }

@@ -20,7 +20,4 @@ public static class JsonRpcErrorCodes
 
     /// <summary>The two sides share no protocol version.</summary>
     public const int UnsupportedProtocolVersion = -32000;
-
-    /// <summary>The plugin is shutting down and takes no new work.</summary>
-    public const int ShuttingDown = -32001;
 }

@@ -54,7 +54,9 @@ public sealed class JsonRpcMessage
         }
         catch (JsonException exception)
         {
-            problem = $"not JSON ({FirstSentence(exception.Message)})";
+            problem = IsJson(line)
+                ? $"JSON but not a JSON-RPC message ({FirstSentence(exception.Message)})"
+                : $"not JSON ({FirstSentence(exception.Message)})";
             return false;
         }
 
@@ -71,7 +73,8 @@ public sealed class JsonRpcMessage
             return false;
         }
 
-        if (message.Method is null && message.Id is null)
+        // An error response may carry "id": null when the sender could not read the request's id.
+        if (message.Method is null && message.Id is null && message.Error is null)
         {
             problem = "a JSON-RPC message with neither \"method\" nor \"id\"";
             message = null;
@@ -89,6 +92,25 @@ public sealed class JsonRpcMessage
     /// <summary>Reads <see cref="Result"/> as <typeparamref name="T"/>; null when absent.</summary>
     public T? ReadResult<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
         Result is { ValueKind: not JsonValueKind.Null } element ? element.Deserialize(typeInfo) : default;
+
+    private static bool IsJson(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        try
+        {
+            return JsonDocument.TryParseValue(ref reader, out var document) && document is not null && Dispose(document);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        static bool Dispose(JsonDocument document)
+        {
+            document.Dispose();
+            return true;
+        }
+    }
 
     private static string FirstSentence(string text)
     {

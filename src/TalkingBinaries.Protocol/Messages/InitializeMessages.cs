@@ -30,7 +30,7 @@ public sealed record InitializeResult
 public sealed record PeerInfo(string Name, string Version);
 
 /// <summary>Host features a plugin may rely on once the host has declared them.</summary>
-/// <remarks>Every member defaults to "absent", so an older peer that omits it is read correctly.</remarks>
+/// <remarks>A plugin must ignore members it does not know; later versions add members here.</remarks>
 public sealed record HostCapabilities
 {
     /// <summary>The host reads <c>log</c> notifications.</summary>

@@ -43,7 +43,7 @@ public static partial class DevFileLoader
         catch (YamlException exception)
         {
             var message = exception.InnerException?.Message ?? exception.Message;
-            throw new DevFileException([new DevFileError(context.At(exception.Start), $"invalid YAML: {Clean(message)}; fix the syntax (indent with spaces, and quote values that contain ': ' or start with a special character)")]);
+            throw new DevFileException([new DevFileError(SyntaxErrorLocation(context, exception, text), $"invalid YAML: {Clean(message)}; fix the syntax (indent with spaces, and quote values that contain ': ' or start with a special character)")]);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -186,6 +186,28 @@ public static partial class DevFileLoader
                 context.Errors.Add(new DevFileError(step.Location, $"step '{step.Name}' uses plugin '{step.Plugin}', which is not under 'plugins:' ({known}){Suggestions.DidYouMean(step.Plugin, refs.Keys)}"));
             }
         }
+    }
+
+    private static SourceLocation SyntaxErrorLocation(Context context, YamlException exception, string text)
+    {
+        if (exception.Start.Index > 0)
+        {
+            return context.At(exception.Start);
+        }
+
+        // YamlDotNet gives no position (it says 1:1) for a tab used as indentation; point at the first one.
+        var lines = text.Split('\n');
+        for (var index = 0; index < lines.Length; index++)
+        {
+            var indent = lines[index].Length - lines[index].TrimStart(' ', '\t').Length;
+            var tab = lines[index].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return new SourceLocation(context.File, index + 1, tab + 1);
+            }
+        }
+
+        return context.At(exception.Start);
     }
 
     private static string Clean(string message) => message.TrimEnd('.').Replace("\r", string.Empty, StringComparison.Ordinal).Replace('\n', ' ');

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -78,9 +79,10 @@ internal static class YamlJson
                 return;
         }
 
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        if (BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
-            writer.WriteNumberValue(integer);
+            // Every digit kept, however long: JSON numbers have no size limit, and a double would round.
+            writer.WriteRawValue(integer.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
         }
         else if (LooksNumeric(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
         {

@@ -81,14 +81,15 @@ public sealed partial class WorkflowRunner
             stopReason = report.Status switch
             {
                 StepStatus.Failed => $"step '{step.Name}' failed",
-                StepStatus.Cancelled => "the run was interrupted",
+                StepStatus.Cancelled => cancellationToken.IsCancellationRequested ? "the run was interrupted" : $"step '{step.Name}' was cancelled",
                 _ => null,
             };
         }
 
-        var status = reports.Any(report => report.Status == StepStatus.Cancelled) || cancellationToken.IsCancellationRequested
-            ? RunStatus.Cancelled
-            : reports.Any(report => report.Status == StepStatus.Failed) ? RunStatus.Failed : RunStatus.Succeeded;
+        // A step a plugin cancelled by itself fails the run; only an interruption makes the run "cancelled".
+        var status = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
+            : reports.Any(report => report.Status is StepStatus.Failed or StepStatus.Cancelled) ? RunStatus.Failed
+            : RunStatus.Succeeded;
         var result = new RunReport
         {
             RunId = runId,

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TalkingBinaries.Plugin;
+
+// A plugin written with the SDK, for testing the SDK itself; the step's config "mode" picks the behaviour.
+return await Plugin.RunAsync(
+    new PluginOptions { Name = "sdk-test", Version = "2.0.0" },
+    SdkTestJson.Default.SdkTestConfig,
+    async (step, cancellationToken) =>
+    {
+        switch (step.Config.Mode)
+        {
+            case "stray-console":
+                Console.WriteLine("written with Console.WriteLine");
+                using (var child = Process.Start(new ProcessStartInfo("/bin/echo", "written by a child to its stdout") { UseShellExecute = false })!)
+                {
+                    await child.WaitForExitAsync(cancellationToken);
+                }
+
+                step.SetOutput("stdin", await Console.In.ReadToEndAsync(cancellationToken));
+                break;
+            case "wait-for-cancel":
+                step.LogInfo("waiting for cancellation");
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                break;
+            case "fail":
+                throw new StepFailedException("told to fail", "told") { ExitCode = 7 };
+            case "throw":
+                throw new InvalidOperationException("boom");
+            case "outputs":
+                step.SetOutput("text", "value");
+                step.SetOutput("list", JsonDocument.Parse("[1,2,3]").RootElement);
+                step.SetOutput("config", step.Config, SdkTestJson.Default.SdkTestConfig);
+                step.ReportProgress("almost", 0.9);
+                step.LogWarning("a warning");
+                step.LogDebug("a debug line");
+                step.LogError($"parallel={step.Parallel.Enabled} run={step.RunId} step={step.StepName} id={step.StepId}");
+                break;
+            default:
+                step.LogInfo($"mode {step.Config.Mode}, count {step.Config.Count}");
+                break;
+        }
+    });
+
+internal sealed record SdkTestConfig
+{
+    [JsonPropertyName("mode")]
+    public string Mode { get; set; } = "ok";
+
+    [JsonPropertyName("count")]
+    public int Count { get; set; } = 1;
+}
+
+[JsonSerializable(typeof(SdkTestConfig))]
+internal sealed partial class SdkTestJson : JsonSerializerContext;

@@ -1,0 +1,286 @@
+using System.Runtime.Versioning;
+using TalkingBinaries.Hosting.Discovery;
+
+namespace TalkingBinaries.Hosting.Tests;
+
+// Executable bits are what the locator checks; they exist only on Unix.
+[UnsupportedOSPlatform("windows")]
+public sealed class PluginLocatorSpecs : IDisposable
+{
+    private const UnixFileMode Executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    private const UnixFileMode NotExecutable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tb-locator-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public void An_explicit_absolute_path_is_used_as_is()
+    {
+        var plugin = CreateFile("elsewhere/my-plugin", Executable);
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("mine", Name: null, Path: plugin, BaseDirectory: Dir("project")));
+
+        Assert.Equal(plugin, found);
+    }
+
+    [Fact]
+    public void An_explicit_relative_path_is_resolved_against_the_base_directory()
+    {
+        var plugin = CreateFile("project/tools/my-plugin", Executable);
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("mine", Name: null, Path: "tools/../tools/my-plugin", BaseDirectory: Dir("project")));
+
+        Assert.Equal(plugin, found);
+    }
+
+    [Fact]
+    public void An_explicit_path_wins_over_name_bundled_plugin_and_PATH()
+    {
+        var explicitPlugin = CreateFile("explicit/echo", Executable);
+        CreateFile("project/dist/plugin-echo", Executable);
+        CreateFile("bundled/plugin-echo", Executable);
+        CreateFile("bin/tb-echo", Executable);
+        var locator = new PluginLocator(Dir("bin"), Dir("bundled"));
+
+        var found = locator.Locate(new PluginReference("echo", Name: "dist/plugin-echo", Path: explicitPlugin, BaseDirectory: Dir("project")));
+
+        Assert.Equal(explicitPlugin, found);
+    }
+
+    [Fact]
+    public void An_explicit_path_that_does_not_exist_is_not_searched_for_elsewhere()
+    {
+        CreateFile("bundled/plugin-echo", Executable);
+        var locator = new PluginLocator(Dir("bin"), Dir("bundled"));
+        var missing = Path.Combine(Dir("project"), "nope", "echo");
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("echo", Name: null, Path: missing, BaseDirectory: Dir("project"))));
+
+        Assert.Equal([$"{missing} (no such file)"], failure.Tried);
+    }
+
+    [Fact]
+    public void A_name_with_a_slash_is_resolved_against_the_base_directory_not_the_current_directory()
+    {
+        var plugin = CreateFile("project/dist/plugin-echo", Executable);
+        CreateFile("bin/plugin-echo", Executable);
+        var locator = new PluginLocator(Dir("bin"), bundledDirectory: null);
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "dist", "plugin-echo")));
+
+        var found = locator.Locate(new PluginReference("echo", Name: "dist/plugin-echo", Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(plugin, found);
+    }
+
+    [Fact]
+    public void A_dot_slash_name_is_a_path_in_the_base_directory_and_is_not_looked_up_on_PATH()
+    {
+        CreateFile("bin/my-plugin", Executable);
+        var locator = new PluginLocator(Dir("bin"), bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("mine", Name: "./my-plugin", Path: null, BaseDirectory: Dir("project"))));
+
+        Assert.Equal([$"{Path.Combine(Dir("project"), "my-plugin")} (no such file)"], failure.Tried);
+    }
+
+    [Fact]
+    public void A_bare_name_is_found_on_PATH_and_the_first_match_wins()
+    {
+        Directory.CreateDirectory(Dir("empty"));
+        var first = CreateFile("first/my-plugin", Executable);
+        CreateFile("second/my-plugin", Executable);
+        var locator = new PluginLocator(PathOf("missing-dir", "empty", "first", "second"), bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("mine", Name: "my-plugin", Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(first, found);
+    }
+
+    [Fact]
+    public void A_match_on_PATH_that_is_not_executable_or_is_a_directory_is_skipped()
+    {
+        CreateFile("first/my-plugin", NotExecutable);
+        Directory.CreateDirectory(Path.Combine(Dir("second"), "my-plugin"));
+        var third = CreateFile("third/my-plugin", Executable);
+        var locator = new PluginLocator(PathOf("first", "second", "third"), bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("mine", Name: "my-plugin", Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(third, found);
+    }
+
+    [Fact]
+    public void A_bare_name_is_not_looked_for_in_the_base_directory()
+    {
+        CreateFile("project/my-plugin", Executable);
+        var locator = new PluginLocator(PathOf("bin"), bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("mine", Name: "my-plugin", Path: null, BaseDirectory: Dir("project"))));
+
+        var tried = Assert.Single(failure.Tried);
+        Assert.StartsWith("'my-plugin' on PATH (", tried, StringComparison.Ordinal);
+        Assert.DoesNotContain(Dir("project"), failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Empty_entries_in_PATH_are_ignored()
+    {
+        var plugin = CreateFile("bin/my-plugin", Executable);
+        var locator = new PluginLocator($"{Path.PathSeparator}{Dir("bin")}{Path.PathSeparator}{Path.PathSeparator}", bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("mine", Name: "my-plugin", Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(plugin, found);
+        Assert.Equal([Dir("bin")], locator.SearchDirectories);
+    }
+
+    [Fact]
+    public void A_symlink_on_PATH_to_an_executable_is_found()
+    {
+        var target = CreateFile("real/my-plugin-1.2", Executable);
+        Directory.CreateDirectory(Dir("bin"));
+        var link = Path.Combine(Dir("bin"), "my-plugin");
+        File.CreateSymbolicLink(link, target);
+        var locator = new PluginLocator(PathOf("bin"), bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("mine", Name: "my-plugin", Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(link, found);
+    }
+
+    [Fact]
+    public void With_neither_name_nor_path_the_bundled_plugin_is_used_before_PATH()
+    {
+        var bundled = CreateFile("bundled/plugin-echo", Executable);
+        CreateFile("bin/tb-echo", Executable);
+        var locator = new PluginLocator(PathOf("bin"), Dir("bundled"));
+
+        var found = locator.Locate(new PluginReference("echo", Name: null, Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(bundled, found);
+    }
+
+    [Fact]
+    public void With_neither_name_nor_path_and_no_bundled_plugin_tb_ref_is_found_on_PATH()
+    {
+        Directory.CreateDirectory(Dir("bundled"));
+        CreateFile("bin/echo", Executable);
+        CreateFile("bin/plugin-echo", Executable);
+        var conventional = CreateFile("bin/tb-echo", Executable);
+        var locator = new PluginLocator(PathOf("bin"), Dir("bundled"));
+
+        var found = locator.Locate(new PluginReference("echo", Name: null, Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(conventional, found);
+    }
+
+    [Fact]
+    public void With_no_bundled_directory_tb_ref_is_found_on_PATH()
+    {
+        var conventional = CreateFile("bin/tb-echo", Executable);
+        var locator = new PluginLocator(PathOf("bin"), bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("echo", Name: null, Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(conventional, found);
+    }
+
+    [Fact]
+    public void A_bundled_plugin_that_is_not_executable_falls_back_to_PATH()
+    {
+        CreateFile("bundled/plugin-echo", NotExecutable);
+        var conventional = CreateFile("bin/tb-echo", Executable);
+        var locator = new PluginLocator(PathOf("bin"), Dir("bundled"));
+
+        var found = locator.Locate(new PluginReference("echo", Name: null, Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(conventional, found);
+    }
+
+    [Fact]
+    public void A_plugin_found_nowhere_lists_every_place_tried_and_says_what_to_do()
+    {
+        CreateFile("first/tb-ghost", NotExecutable);
+        Directory.CreateDirectory(Dir("second"));
+        var reference = new PluginReference("ghost", Name: null, Path: null, BaseDirectory: Dir("project"));
+        var locator = new PluginLocator(PathOf("first", "second"), Dir("bundled"));
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(reference));
+
+        string[] tried =
+        [
+            $"{Path.Combine(Dir("bundled"), "plugin-ghost")} (no such file)",
+            $"{Path.Combine(Dir("first"), "tb-ghost")} (not executable: chmod +x it)",
+            "'tb-ghost' on PATH (no executable of that name in its 2 directories)",
+        ];
+        Assert.Equal(tried, failure.Tried);
+        Assert.Same(reference, failure.Reference);
+        Assert.Equal(
+            $"plugin 'ghost' not found; looked at: {string.Join("; ", tried)}. Build it (./build.sh builds the bundled ones), fix its name or path, or put it on PATH.",
+            failure.Message);
+    }
+
+    [Fact]
+    public void An_empty_PATH_is_named_as_such()
+    {
+        var locator = new PluginLocator(searchPath: string.Empty, bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("ghost", Name: "ghost-plugin", Path: null, BaseDirectory: Dir("project"))));
+
+        Assert.Equal(["'ghost-plugin' on PATH (PATH is empty)"], failure.Tried);
+        Assert.Contains("plugin 'ghost' not found", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_given_as_the_plugin_is_refused_as_a_directory()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(Dir("project"), "dist", "plugin-echo")).FullName;
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("echo", Name: "dist/plugin-echo", Path: null, BaseDirectory: Dir("project"))));
+
+        Assert.Equal([$"{directory} (a directory, not an executable)"], failure.Tried);
+        Assert.Contains($"{directory} (a directory, not an executable)", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_executable_is_refused_with_the_fix()
+    {
+        var plugin = CreateFile("project/my-plugin", NotExecutable);
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("mine", Name: null, Path: plugin, BaseDirectory: Dir("project"))));
+
+        Assert.Equal([$"{plugin} (not executable: chmod +x it)"], failure.Tried);
+        Assert.Contains("not executable", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_locator_for_this_process_searches_its_PATH_and_its_own_directory()
+    {
+        var locator = PluginLocator.ForCurrentProcess();
+
+        Assert.Equal(AppContext.BaseDirectory, locator.BundledDirectory);
+        Assert.Equal(
+            (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries),
+            locator.SearchDirectories);
+    }
+
+    private string Dir(string relative) => Path.Combine(_directory.FullName, relative);
+
+    private string PathOf(params string[] directories) => string.Join(Path.PathSeparator, directories.Select(Dir));
+
+    private string CreateFile(string relative, UnixFileMode mode)
+    {
+        var path = Dir(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(path, mode);
+        return path;
+    }
+}
