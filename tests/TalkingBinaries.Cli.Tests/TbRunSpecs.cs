@@ -180,6 +180,33 @@ public sealed partial class TbRunSpecs : IDisposable
     }
 
     [Fact]
+    public async Task SIGTERM_to_tb_stops_the_plugin_the_same_way_and_exits_143()
+    {
+        var deadline = Deadline.After();
+        WriteDevFile($"""
+            plugins:
+              - ref: test
+                path: {TestExecutables.TestPlugin}
+            steps:
+              - name: hang
+                plugin: test
+                config:
+                  mode: hang
+            """);
+        using var tb = Tb.Start(_directory.FullName, "run", "--grace", "2s");
+        await tb.WaitForOutputAsync("[hang] hanging", deadline);
+        var pids = ChildPids(tb.Stdout);
+
+        tb.Signal("TERM");
+        var exit = await tb.WaitAsync(deadline);
+
+        Assert.Equal(143, exit);
+        Assert.Contains("tb: terminated: stopping plugins gracefully", tb.Stderr, StringComparison.Ordinal);
+        Assert.Contains("run interrupted: 0 succeeded, 0 failed, 0 skipped, 1 cancelled", tb.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await ProcessTable.SurvivorsAsync(pids));
+    }
+
+    [Fact]
     public async Task A_second_Ctrl_C_kills_a_plugin_that_ignores_SIGTERM_without_waiting_out_the_grace()
     {
         var deadline = Deadline.After();
