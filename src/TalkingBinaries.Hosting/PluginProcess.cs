@@ -108,26 +108,47 @@ public sealed partial class PluginProcess : IAsyncDisposable
     }
 
     /// <summary>Runs one step and returns the plugin's result (which may report a failure).</summary>
-    /// <remarks>Cancelling sends <c>step/cancel</c> and throws <see cref="OperationCanceledException"/>; stop the plugin afterwards.</remarks>
+    /// <remarks>
+    /// Cancelling sends <c>step/cancel</c> and waits up to <see cref="PluginStartInfo.CancelTimeout"/> for the plugin's
+    /// answer (usually <c>cancelled</c>), which is returned; without an answer in time it throws
+    /// <see cref="OperationCanceledException"/>; cancelling <paramref name="force"/> cuts that wait short.
+    /// Stop the plugin afterwards either way.
+    /// </remarks>
     /// <exception cref="PluginException">The plugin died, closed stdout, or broke the protocol before answering.</exception>
-    public async Task<StepRunResult> RunStepAsync(StepRunParams step, CancellationToken cancellationToken = default)
+    public async Task<StepRunResult> RunStepAsync(StepRunParams step, CancellationToken cancellationToken = default, CancellationToken force = default)
     {
         ArgumentNullException.ThrowIfNull(step);
+
+        // The request itself is never abandoned: a late answer still finds it, rather than an unknown id.
+        var request = _connection.RequestAsync(
+            ProtocolMethods.StepRun,
+            step,
+            ProtocolJsonContext.Default.StepRunParams,
+            ProtocolJsonContext.Default.StepRunResult,
+            CancellationToken.None);
         try
         {
-            var result = await _connection.RequestAsync(
-                ProtocolMethods.StepRun,
-                step,
-                ProtocolJsonContext.Default.StepRunParams,
-                ProtocolJsonContext.Default.StepRunResult,
-                cancellationToken).ConfigureAwait(false);
+            StepRunResult? result;
+            try
+            {
+                result = await request.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ask the plugin to stop the step and give it time to say so (docs/protocol.md, "step/cancel").
+                await _connection.NotifyAsync(ProtocolMethods.StepCancel, new StepCancelParams(step.StepId), ProtocolJsonContext.Default.StepCancelParams, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    result = await request.WaitAsync(_info.CancelTimeout, force).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is TimeoutException || (exception is OperationCanceledException && force.IsCancellationRequested))
+                {
+                    _ = request.ContinueWith(static task => _ = task.Exception, TaskScheduler.Default);
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+
             return result ?? throw Fail($"answered step '{step.Step}' with an empty result; see docs/protocol.md, \"step/run\"", null);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Tell the plugin before giving up on the answer, so the step can stop gracefully (docs/protocol.md, "step/cancel").
-            await _connection.NotifyAsync(ProtocolMethods.StepCancel, new StepCancelParams(step.StepId), ProtocolJsonContext.Default.StepCancelParams, CancellationToken.None).ConfigureAwait(false);
-            throw;
         }
         catch (ConnectionClosedException)
         {

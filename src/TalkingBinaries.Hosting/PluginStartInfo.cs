@@ -24,6 +24,9 @@ public sealed record PluginStartInfo
     /// <summary>How long to wait for the handshake's answer.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a cancelled step waits for the plugin's answer to <c>step/cancel</c> before giving up on it.</summary>
+    public TimeSpan CancelTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long to keep reading stdout and stderr after the plugin exited before its process group is killed.</summary>
     /// <remarks>A grandchild that inherited the pipes can hold them open forever; this bounds the wait (docs/protocol.md, "Lifecycle").</remarks>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(500);

@@ -207,6 +207,32 @@ public sealed partial class TbRunSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_C_cancels_a_step_through_the_protocol_when_the_plugin_honours_it()
+    {
+        var deadline = Deadline.After();
+        WriteDevFile($"""
+            plugins:
+              - ref: sdk
+                path: {TestExecutables.Get("tb-sdk-test-plugin")}
+            steps:
+              - name: patient
+                plugin: sdk
+                config:
+                  mode: wait-for-cancel
+            """);
+        using var tb = Tb.Start(_directory.FullName, "run", "--grace", "1m");
+        await tb.WaitForOutputAsync("[patient] waiting for cancellation", deadline);
+
+        tb.Signal("INT");
+        var exit = await tb.WaitAsync(deadline);
+
+        // The plugin answered step/cancel and exited by itself: no signal, no waiting out the grace.
+        Assert.Equal(130, exit);
+        Assert.Matches(@"\[patient\] cancelled \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\): interrupted; the plugin stopped the step", tb.Stdout);
+        Assert.Matches(@"patient\s+sdk\s+cancelled\s+0\s", tb.Stdout);
+    }
+
+    [Fact]
     public async Task A_second_Ctrl_C_kills_a_plugin_that_ignores_SIGTERM_without_waiting_out_the_grace()
     {
         var deadline = Deadline.After();

@@ -22,6 +22,7 @@ internal sealed class PluginHarness
         OnEvent = Events.Enqueue,
         HandshakeTimeout = TimeSpan.FromSeconds(2),
         DrainTimeout = TimeSpan.FromMilliseconds(300),
+        CancelTimeout = TimeSpan.FromMilliseconds(300),
     });
 
     public PluginProcess StartTestPlugin(string mode) => Start(TestExecutables.TestPlugin, mode);

@@ -112,8 +112,12 @@ public sealed class PluginSdkSpecs : IAsyncLifetime
         }
 
         await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        var result = await running;
         var exit = await _plugin.StopAsync(new StopOptions(TimeSpan.FromSeconds(10)), _deadline);
+
+        Assert.Equal(StepResultStatus.Cancelled, result.Status);
+        Assert.Equal("cancelled", result.Error!.Code);
+        Assert.DoesNotContain(_events.OfType<PluginLogEvent>(), line => line.Source == PluginLogSource.Host);
 
         // The SDK stopped the step and exited by itself on shutdown: no signal was needed.
         Assert.Equal(0, exit.Code);

@@ -34,17 +34,20 @@ public sealed partial class WorkflowRunner
                 await process.InitializeAsync(_options.Host, cancellationToken).ConfigureAwait(false);
                 var result = await process.RunStepAsync(
                     new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = step.Config },
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken,
+                    _options.Force).ConfigureAwait(false);
                 outputs = result.Outputs;
                 (status, error) = result.Status switch
                 {
                     StepResultStatus.Succeeded => (StepStatus.Succeeded, null),
+                    StepResultStatus.Cancelled when cancellationToken.IsCancellationRequested => (StepStatus.Cancelled, "interrupted; the plugin stopped the step"),
                     StepResultStatus.Cancelled => (StepStatus.Cancelled, result.Error?.Message ?? "the plugin cancelled the step"),
                     _ => (StepStatus.Failed, DescribeFailure(process, result.Error)),
                 };
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or PluginException)
             {
+                // Interrupted: a plugin that dies or breaks off on the way out was still stopped, not failed.
                 status = StepStatus.Cancelled;
                 error = "interrupted";
             }

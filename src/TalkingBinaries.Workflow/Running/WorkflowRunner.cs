@@ -114,6 +114,7 @@ public sealed partial class WorkflowRunner
             WorkingDirectory = _devFile.Directory,
             HandshakeTimeout = _options.HandshakeTimeout,
             DrainTimeout = _options.DrainTimeout,
+            CancelTimeout = _options.Stop.Grace / 2,
             OnEvent = pluginEvent => Relay(step, pluginEvent),
         };
         return plugin.Protocol == PluginProtocol.Seed
