@@ -41,6 +41,52 @@ internal static class ProcessTable
         }
     }
 
+    /// <summary>PIDs of live processes whose environment contains <paramref name="variable"/> (NAME=value).</summary>
+    public static IReadOnlyList<int> WithEnvironment(string variable)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var environment = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0');
+                if (environment.Contains(variable) && IsAlive(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Waits up to <paramref name="seconds"/> for every process carrying <paramref name="variable"/> to be gone; returns the survivors.</summary>
+    public static async Task<IReadOnlyList<int>> SurvivorsWithEnvironmentAsync(string variable, int seconds = 5)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var alive = WithEnvironment(variable);
+            if (alive.Count == 0 || DateTime.UtcNow > until)
+            {
+                return alive;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>PIDs of live processes whose command line contains <paramref name="marker"/>.</summary>
     public static IReadOnlyList<int> WithCommandLineContaining(string marker)
     {

@@ -11,9 +11,14 @@ internal sealed class Tb : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
-    private Tb(Process process)
+    private const string MarkerName = "TB_TEST_RUN";
+
+    private readonly string _marker;
+
+    private Tb(Process process, string marker)
     {
         _process = process;
+        _marker = marker;
         process.OutputDataReceived += (_, line) => Append(_stdout, line.Data);
         process.ErrorDataReceived += (_, line) => Append(_stderr, line.Data);
         process.BeginOutputReadLine();
@@ -46,6 +51,7 @@ internal sealed class Tb : IDisposable
 
     public static Tb StartExecutable(string workingDirectory, string executable, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
+        var marker = Guid.NewGuid().ToString("N");
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
@@ -60,12 +66,15 @@ internal sealed class Tb : IDisposable
         }
 
         start.Environment.Remove("NO_COLOR");
+
+        // Every process tb starts inherits this, so the test can find any that outlives tb.
+        start.Environment[MarkerName] = marker;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
 
-        return new Tb(Process.Start(start)!);
+        return new Tb(Process.Start(start)!, marker);
     }
 
     public static Tb Start(string workingDirectory, params string[] arguments) => StartExecutable(workingDirectory, TestExecutables.Tb, null, arguments);
@@ -90,6 +99,13 @@ internal sealed class Tb : IDisposable
         }
 
         // WaitForExitAsync waits for the redirected streams to end too, so every line is in.
+        // Every process test asserts that nothing tb started outlives it.
+        var survivors = await ProcessTable.SurvivorsWithEnvironmentAsync($"{MarkerName}={_marker}", seconds: 1);
+        if (survivors.Count > 0)
+        {
+            throw new InvalidOperationException($"tb exited but left processes behind: {string.Join(", ", survivors)}");
+        }
+
         return _process.ExitCode;
     }
 

@@ -14,8 +14,12 @@ internal sealed class PluginHarness
 
     public IEnumerable<string> StderrLines => Lines.Where(line => line.Source == PluginLogSource.Stderr).Select(line => line.Text);
 
+    /// <summary>Set in every plugin's environment, so processes it leaves behind can be found.</summary>
+    public string Marker { get; } = "TB_TEST_HARNESS=" + Guid.NewGuid().ToString("N");
+
     public PluginProcess Start(string executable, params string[] arguments) => PluginProcess.Start(new PluginStartInfo
     {
+        Environment = new Dictionary<string, string?> { [Marker.Split('=')[0]] = Marker.Split('=')[1] },
         ExecutablePath = executable,
         DisplayName = Path.GetFileName(executable),
         Arguments = arguments,

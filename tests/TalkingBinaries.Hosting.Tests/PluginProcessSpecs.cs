@@ -3,15 +3,21 @@ using TalkingBinaries.Tests;
 
 namespace TalkingBinaries.Hosting.Tests;
 
-public sealed class PluginProcessSpecs
+public sealed class PluginProcessSpecs : IAsyncLifetime
 {
     private static readonly StopOptions QuickStop = new(TimeSpan.FromSeconds(1));
+    private readonly PluginHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Every test ends with nothing its plugins started still alive.</summary>
+    public async Task DisposeAsync() => Assert.Empty(await ProcessTable.SurvivorsWithEnvironmentAsync(_harness.Marker));
 
     [Fact]
     public async Task The_echo_plugin_shakes_hands_runs_a_step_and_exits_cleanly()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.Start(TestExecutables.Echo);
 
         var handshake = await plugin.InitializeAsync(PluginHarness.Host, deadline);
@@ -32,7 +38,7 @@ public sealed class PluginProcessSpecs
     public async Task A_plugin_that_crashes_after_logging_still_has_every_line_relayed()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("crash-after-logging");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
 
@@ -51,7 +57,7 @@ public sealed class PluginProcessSpecs
     public async Task A_plugin_killed_by_a_signal_is_reported_with_the_signal()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("kill-self");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
 
@@ -67,7 +73,7 @@ public sealed class PluginProcessSpecs
     public async Task A_plugin_that_exits_without_answering_fails_the_step_with_its_exit_code()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("exit-without-answer");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
 
@@ -82,7 +88,7 @@ public sealed class PluginProcessSpecs
     public async Task Stray_stdout_lines_become_warnings_and_the_step_still_succeeds()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("garbage-stdout");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
 
@@ -103,7 +109,7 @@ public sealed class PluginProcessSpecs
     public async Task A_broken_handshake_gives_an_error_that_says_what_happened(string mode, string expected)
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin(mode);
 
         var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.InitializeAsync(PluginHarness.Host, deadline));
@@ -118,7 +124,7 @@ public sealed class PluginProcessSpecs
     public async Task A_grandchild_holding_the_pipes_does_not_hang_the_host_and_is_killed()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("spawn-child");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
 
@@ -135,7 +141,7 @@ public sealed class PluginProcessSpecs
     public async Task Cancelling_a_hanging_step_stops_the_plugin_and_its_child_with_SIGTERM()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("hang");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(deadline);
@@ -155,7 +161,7 @@ public sealed class PluginProcessSpecs
     public async Task A_plugin_that_ignores_SIGTERM_is_killed_with_its_child_after_the_grace_period()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("ignore-sigterm");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
         _ = plugin.RunStepAsync(PluginHarness.Step("stubborn"), deadline);
@@ -171,7 +177,7 @@ public sealed class PluginProcessSpecs
     public async Task Cancelling_the_force_token_skips_the_grace_period()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("ignore-sigterm");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
         _ = plugin.RunStepAsync(PluginHarness.Step("stubborn"), deadline);
@@ -190,7 +196,7 @@ public sealed class PluginProcessSpecs
     public async Task A_flood_of_stderr_arrives_whole_and_in_order()
     {
         var deadline = Deadline.After();
-        var harness = new PluginHarness();
+        var harness = _harness;
         await using var plugin = harness.StartTestPlugin("stderr-flood");
         await plugin.InitializeAsync(PluginHarness.Host, deadline);
 
