@@ -1,0 +1,94 @@
+using TalkingBinaries.Protocol.Messages;
+using TalkingBinaries.Tests;
+
+namespace TalkingBinaries.Hosting.Tests;
+
+/// <summary>The bundled echo and shell plugins, driven as the host drives them.</summary>
+public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
+{
+    private readonly PluginHarness _harness = new();
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tb-shell-");
+    private readonly CancellationToken _deadline = Deadline.After();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => Assert.Empty(await ProcessTable.SurvivorsWithEnvironmentAsync(_harness.Marker));
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task Shell_runs_commands_through_sh_so_quotes_are_shell_syntax_not_text()
+    {
+        var (result, lines) = await RunShell("""{"commands":["echo -n \"hello world\"","echo -n \"hello world 2\""]}""");
+
+        Assert.Equal(StepResultStatus.Succeeded, result.Status);
+        Assert.Equal(["hello world", "hello world 2"], lines.Where(line => line.Level == LogLevels.Info).Select(line => line.Text));
+        Assert.Equal("hello world\nhello world 2\n", result.Outputs["stdout"].GetString());
+    }
+
+    [Fact]
+    public async Task Shell_stops_at_the_first_failing_command_and_reports_its_exit_code()
+    {
+        var marker = Path.Combine(_directory.FullName, "should-not-exist");
+        var (result, lines) = await RunShell($$"""{"commands":["echo before","echo oops >&2; exit 3","touch {{marker}}"]}""");
+
+        Assert.Equal(StepResultStatus.Failed, result.Status);
+        Assert.Equal("command 2 of 3 failed with exit code 3: echo oops >&2; exit 3", result.Error!.Message);
+        Assert.Equal("command_failed", result.Error.Code);
+        Assert.Equal(3, result.Error.Data!.Value.GetProperty("exitCode").GetInt32());
+        Assert.Equal("before\n", result.Outputs["stdout"].GetString());
+        Assert.Contains(lines, line => line.Level == LogLevels.Warn && line.Text == "oops");
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task Shell_uses_workdir_and_env_and_hands_values_to_commands_as_variables()
+    {
+        var (result, lines) = await RunShell($$$"""{"commands":["pwd","printf '%s\\n' \"$GREETING\""],"workdir":"{{{_directory.FullName}}}","env":{"GREETING":"it's \"quoted\"; rm -rf ~"}}""");
+
+        Assert.Equal(StepResultStatus.Succeeded, result.Status);
+        Assert.Equal([_directory.FullName, "it's \"quoted\"; rm -rf ~"], lines.Where(line => line.Level == LogLevels.Info).Select(line => line.Text));
+    }
+
+    [Fact]
+    public async Task Shell_streams_each_line_as_the_command_prints_it()
+    {
+        var plugin = _harness.Start(TestExecutables.Shell);
+        await plugin.InitializeAsync(PluginHarness.Host, _deadline);
+        var step = plugin.RunStepAsync(PluginHarness.Step("stream", """{"commands":["echo first; sleep 30; echo second"]}"""), _deadline);
+
+        while (!_harness.Lines.Any(line => line.Text == "first"))
+        {
+            Assert.False(step.IsCompleted, "the step ended before its first line arrived");
+            await Task.Delay(10, _deadline);
+        }
+
+        // "first" arrived while the command was still sleeping: output is relayed live, not at the end.
+        Assert.False(step.IsCompleted);
+        await plugin.StopAsync(new StopOptions(TimeSpan.FromSeconds(1)), _deadline);
+        await plugin.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Echo_logs_and_returns_what_it_was_told_to_say()
+    {
+        await using var plugin = _harness.Start(TestExecutables.Echo);
+        await plugin.InitializeAsync(PluginHarness.Host, _deadline);
+
+        var result = await plugin.RunStepAsync(PluginHarness.Step("say", """{"say":"hi there"}"""), _deadline);
+        await plugin.StopAsync(StopOptions.Default, _deadline);
+
+        Assert.Equal("hi there", result.Outputs["said"].GetString());
+        Assert.Equal(["hi there"], _harness.Lines.Select(line => line.Text));
+    }
+
+    private async Task<(StepRunResult Result, List<PluginLogEvent> Lines)> RunShell(string config)
+    {
+        await using var plugin = _harness.Start(TestExecutables.Shell);
+        await plugin.InitializeAsync(PluginHarness.Host, _deadline);
+        var result = await plugin.RunStepAsync(PluginHarness.Step("shell", config), _deadline);
+        var exit = await plugin.StopAsync(StopOptions.Default, _deadline);
+        Assert.Equal(0, exit.Code);
+        return (result, _harness.Lines.Where(line => line.Source == PluginLogSource.Protocol && line.Level != LogLevels.Debug).ToList());
+    }
+}
