@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using TalkingBinaries.Plugin;
 
@@ -17,6 +18,15 @@ internal static class CommandRunner
             UseShellExecute = false,
             WorkingDirectory = step.Config.Workdir ?? Environment.CurrentDirectory,
         };
+        // Where the step runs among others, so commands can shard work or pick distinct ports (docs/devfile.md, "shell").
+        var parallel = step.Parallel;
+        start.Environment["TB_RUN_ID"] = step.RunId;
+        start.Environment["TB_STEP"] = step.StepName;
+        start.Environment["TB_PARALLEL"] = parallel.Enabled ? "true" : "false";
+        start.Environment["TB_GROUP"] = parallel.Group.ToString(CultureInfo.InvariantCulture);
+        start.Environment["TB_INSTANCE"] = parallel.Instance.ToString(CultureInfo.InvariantCulture);
+        start.Environment["TB_INSTANCES"] = parallel.Instances.ToString(CultureInfo.InvariantCulture);
+        start.Environment["TB_SIBLINGS"] = string.Join(',', parallel.Siblings);
         foreach (var (name, value) in step.Config.Env)
         {
             start.Environment[name] = value;

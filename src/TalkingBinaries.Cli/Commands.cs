@@ -21,6 +21,24 @@ internal static class Commands
             return ExitCodes.UsageOrConfig;
         }
 
+        TimeSpan? timeout = null;
+        if (arguments.Timeout is { } timeoutText)
+        {
+            if (!Durations.TryParse(timeoutText, out var limit) || limit <= TimeSpan.Zero)
+            {
+                terminal.ErrorLine($"tb: --timeout '{timeoutText}' is not a duration; write it like 90s, 10m or 1h");
+                return ExitCodes.UsageOrConfig;
+            }
+
+            timeout = limit;
+        }
+
+        if (arguments.MaxParallel is < 1)
+        {
+            terminal.ErrorLine($"tb: --max-parallel must be at least 1, not {arguments.MaxParallel}");
+            return ExitCodes.UsageOrConfig;
+        }
+
         var locator = PluginLocator.ForCurrentProcess();
         if (!TryLoad(terminal, arguments.File, out var devFile))
         {
@@ -34,6 +52,9 @@ internal static class Commands
             Stop = new StopOptions(grace),
             Host = new PeerInfo("tb", arguments.Version),
             Force = interruption.Force,
+            MaxParallel = arguments.MaxParallel,
+            Timeout = timeout,
+            Step = arguments.Step,
         };
         RunReport result;
         try
@@ -55,6 +76,7 @@ internal static class Commands
         return result.Status switch
         {
             RunStatus.Succeeded => ExitCodes.Success,
+            RunStatus.TimedOut => ExitCodes.TimedOut,
             RunStatus.Cancelled => interruption.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted,
             _ => ExitCodes.StepFailed,
         };

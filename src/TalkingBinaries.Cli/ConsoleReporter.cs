@@ -78,9 +78,11 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
         {
             RunStatus.Succeeded => terminal.Green("run succeeded"),
             RunStatus.Cancelled => terminal.Yellow("run interrupted"),
+            RunStatus.TimedOut => terminal.Red("run timed out"),
             _ => terminal.Red("run failed"),
         };
-        terminal.Line($"{verdict}: {counts} in {Ms(report.DurationMs)}");
+        var cause = report.FailedFirst is { } failed ? $" (step '{failed}' failed first)" : string.Empty;
+        terminal.Line($"{verdict}{cause}: {counts} in {Ms(report.DurationMs)}");
     }
 
     internal static string Ms(double milliseconds) => milliseconds < 1000

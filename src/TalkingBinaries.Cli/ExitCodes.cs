@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>Bad command line, or a DevFile that cannot be found, read or validated, or a plugin not found.</summary>
     public const int UsageOrConfig = 2;
 
+    /// <summary>The run took longer than <c>--timeout</c> (as timeout(1) exits).</summary>
+    public const int TimedOut = 124;
+
     /// <summary>Interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 

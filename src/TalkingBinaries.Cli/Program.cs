@@ -7,12 +7,22 @@ var version = typeof(ExitCodes).Assembly.GetCustomAttribute<AssemblyInformationa
 var file = new Option<string?>("--file", "-f") { Description = "The DevFile to use; by default the nearest DevFile in this directory or a parent." };
 var report = new Option<string?>("--report") { Description = "Write a JSON report of the run to this file." };
 var grace = new Option<string>("--grace") { Description = "How long a plugin gets to exit when asked (after its step, or on Ctrl-C) before its process group is killed (e.g. 500ms, 5s).", DefaultValueFactory = _ => "5s" };
+var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Run at most this many steps at once (default: the DevFile's max_parallel, else the number of processors)." };
+var timeout = new Option<string?>("--timeout") { Description = "Stop the whole run after this long (e.g. 90s, 10m); exit code 124." };
+var step = new Option<string?>("--step") { Description = "Run only this step and the steps it waits for." };
 var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plugins' debug lines." };
 var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
 
-var run = new Command("run", "Run the DevFile's steps in order, showing plugins' logs live.") { file, report, grace, verbose, noColor };
-run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(
-    parse.GetValue(file), parse.GetValue(report), parse.GetValue(grace)!, parse.GetValue(verbose), parse.GetValue(noColor), version)));
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, verbose, noColor };
+run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
+{
+    Grace = parse.GetValue(grace)!,
+    MaxParallel = parse.GetValue(maxParallel),
+    Timeout = parse.GetValue(timeout),
+    Step = parse.GetValue(step),
+    Verbose = parse.GetValue(verbose),
+    NoColor = parse.GetValue(noColor),
+}));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything.") { file, noColor };
 validate.SetAction(parse => Commands.Validate(parse.GetValue(file), parse.GetValue(noColor)));

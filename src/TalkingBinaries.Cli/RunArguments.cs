@@ -1,4 +1,17 @@
 namespace TalkingBinaries.Cli;
 
 /// <summary>The options of <c>tb run</c>.</summary>
-internal sealed record RunArguments(string? File, string? Report, string Grace, bool Verbose, bool NoColor, string Version);
+internal sealed record RunArguments(string? File, string? Report, string Version)
+{
+    public string Grace { get; init; } = "5s";
+
+    public int? MaxParallel { get; init; }
+
+    public string? Timeout { get; init; }
+
+    public string? Step { get; init; }
+
+    public bool Verbose { get; init; }
+
+    public bool NoColor { get; init; }
+}

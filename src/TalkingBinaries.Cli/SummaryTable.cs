@@ -9,13 +9,14 @@ internal static class SummaryTable
 {
     public static IEnumerable<string> Format(RunReport report)
     {
-        string[] header = ["STEP", "PLUGIN", "STATUS", "EXIT", "BINARY TIME", "STEP TIME"];
+        string[] header = ["STEP", "PLUGIN", "STATUS", "EXIT", "START", "BINARY TIME", "STEP TIME"];
         var rows = report.Steps.Select(step => new[]
         {
             step.Name,
             step.Plugin,
             step.Status.ToString().ToLowerInvariant(),
             step.Signal is { } signal ? ExitStatus.SignalName(signal) : step.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            step.StartedAt is { } started ? "+" + ConsoleReporter.Ms((started - report.StartedAt).TotalMilliseconds) : "-",
             step.BinaryTimeMs is { } binary ? ConsoleReporter.Ms(binary) : "-",
             step.StepTimeMs is { } total ? ConsoleReporter.Ms(total) : "-",
         }).ToList();

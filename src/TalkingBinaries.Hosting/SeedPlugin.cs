@@ -19,6 +19,7 @@ public static class SeedPlugin
         PluginStartInfo info,
         JsonElement config,
         StopOptions stop,
+        bool parallel = false,
         CancellationToken cancellationToken = default,
         CancellationToken force = default)
     {
@@ -45,7 +46,7 @@ public static class SeedPlugin
             var stdout = ReadAllAsync(child.StandardOutput, abandon.Token);
             try
             {
-                var request = JsonSerializer.SerializeToUtf8Bytes(new SeedRequest(config, Parallel: false), SeedJsonContext.Default.SeedRequest);
+                var request = JsonSerializer.SerializeToUtf8Bytes(new SeedRequest(config, parallel), SeedJsonContext.Default.SeedRequest);
                 await child.StandardInput.WriteAsync(request, cancellationToken).ConfigureAwait(false);
                 await child.StandardInput.DisposeAsync().ConfigureAwait(false);
             }

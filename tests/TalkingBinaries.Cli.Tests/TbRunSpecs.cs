@@ -60,7 +60,7 @@ public sealed partial class TbRunSpecs : IDisposable
         Assert.Contains("[crash] error: crashing now", tb.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"\[crash\] failed \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms, exit code 3\): plugin 'test' \(pid \d+\) exited with exit code 3 before answering step 'crash'", tb.Stdout);
         Assert.Contains("[after] skipped: step 'crash' failed", tb.Stdout, StringComparison.Ordinal);
-        Assert.Contains("run failed: 0 succeeded, 1 failed, 1 skipped, 0 cancelled", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("run failed (step 'crash' failed first): 0 succeeded, 1 failed, 1 skipped, 0 cancelled", tb.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed partial class TbRunSpecs : IDisposable
 
         // The plugin answered step/cancel and exited by itself: no signal, no waiting out the grace.
         Assert.Equal(130, exit);
-        Assert.Matches(@"\[patient\] cancelled \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\): interrupted; the plugin stopped the step", tb.Stdout);
+        Assert.Matches(@"\[patient\] cancelled \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\): the run was interrupted; the plugin stopped the step", tb.Stdout);
         Assert.Matches(@"patient\s+sdk\s+cancelled\s+0\s", tb.Stdout);
     }
 
@@ -270,9 +270,9 @@ public sealed partial class TbRunSpecs : IDisposable
         Assert.DoesNotContain("\"hello world\"", tb.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"\[say_hi\] succeeded \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\)", tb.Stdout);
         Assert.Matches(@"\[say_hi_via_bash\] succeeded \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\)", tb.Stdout);
-        Assert.Matches(@"STEP\s+PLUGIN\s+STATUS\s+EXIT\s+BINARY TIME\s+STEP TIME", tb.Stdout);
-        Assert.Matches(@"say_hi\s+echo\s+succeeded\s+0\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
-        Assert.Matches(@"say_hi_via_bash\s+shell\s+succeeded\s+0\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
+        Assert.Matches(@"STEP\s+PLUGIN\s+STATUS\s+EXIT\s+START\s+BINARY TIME\s+STEP TIME", tb.Stdout);
+        Assert.Matches(@"say_hi\s+echo\s+succeeded\s+0\s+\+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
+        Assert.Matches(@"say_hi_via_bash\s+shell\s+succeeded\s+0\s+\+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
         Assert.Contains("run succeeded: 2 succeeded, 0 failed, 0 skipped, 0 cancelled", tb.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, tb.Stderr);
     }

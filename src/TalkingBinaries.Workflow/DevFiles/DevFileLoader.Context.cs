@@ -101,6 +101,25 @@ public static partial class DevFileLoader
             return value;
         }
 
+        public bool Boolean(Dictionary<string, YamlNode> fields, string key)
+        {
+            if (!fields.TryGetValue(key, out var node) || Scalar(node, key) is not { } value)
+            {
+                return false;
+            }
+
+            switch (value)
+            {
+                case "true" or "True" or "TRUE":
+                    return true;
+                case "false" or "False" or "FALSE":
+                    return false;
+                default:
+                    Error(node.Start, $"'{key}' must be true or false, not '{value}'");
+                    return false;
+            }
+        }
+
         public string? OptionalString(Dictionary<string, YamlNode> fields, string key)
         {
             if (!fields.TryGetValue(key, out var node))

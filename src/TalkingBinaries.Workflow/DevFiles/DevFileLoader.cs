@@ -6,9 +6,9 @@ namespace TalkingBinaries.Workflow.DevFiles;
 /// <summary>Reads and validates a DevFile, collecting every problem with its line and column before anything runs.</summary>
 public static partial class DevFileLoader
 {
-    private static readonly string[] TopLevelKeys = ["plugins", "steps"];
+    private static readonly string[] TopLevelKeys = ["plugins", "steps", "max_parallel"];
     private static readonly string[] PluginKeys = ["ref", "name", "path", "protocol"];
-    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error"];
     private static readonly string[] Protocols = ["v1", "seed"];
 
     /// <summary>Loads the DevFile at <paramref name="path"/>.</summary>
@@ -54,6 +54,7 @@ public static partial class DevFileLoader
 
         var plugins = new List<PluginDefinition>();
         var steps = new List<StepDefinition>();
+        int? maxParallel = null;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = context.Key(keyNode, TopLevelKeys, "at the top level");
@@ -79,6 +80,18 @@ public static partial class DevFileLoader
                     }
 
                     break;
+                case "max_parallel":
+                    var limitText = context.Scalar(value, "max_parallel");
+                    if (int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit > 0)
+                    {
+                        maxParallel = limit;
+                    }
+                    else if (limitText is not null)
+                    {
+                        context.Error(value.Start, $"'max_parallel' must be a whole number of at least 1, not '{limitText}'");
+                    }
+
+                    break;
             }
         }
 
@@ -88,12 +101,17 @@ public static partial class DevFileLoader
         }
 
         CheckReferences(context, plugins, steps);
+        if (context.Errors.Count == 0)
+        {
+            context.Errors.AddRange(Planning.StepGraph.Validate(steps));
+        }
+
         if (context.Errors.Count > 0)
         {
             throw new DevFileException(context.Errors.OrderBy(error => error.Location.Line).ThenBy(error => error.Location.Column).ToList());
         }
 
-        return new DevFile(context.File, plugins, steps);
+        return new DevFile(context.File, plugins, steps) { MaxParallel = maxParallel };
     }
 
     private static PluginDefinition? ReadPlugin(Context context, YamlNode node)
@@ -147,18 +165,49 @@ public static partial class DevFileLoader
             }
         }
 
-        var parallel = false;
-        if (fields.TryGetValue("parallel", out var parallelNode))
+        var parallel = context.Boolean(fields, "parallel");
+        var continueOnError = context.Boolean(fields, "continue_on_error");
+        TimeSpan? timeout = null;
+        if (fields.TryGetValue("timeout", out var timeoutNode) && context.Scalar(timeoutNode, "timeout") is { } timeoutText)
         {
-            var value = context.Scalar(parallelNode, "parallel");
-            parallel = value is "true" or "True" or "TRUE";
-            if (!parallel && value is not ("false" or "False" or "FALSE" or null))
+            if (Durations.TryParse(timeoutText, out var duration) && duration > TimeSpan.Zero)
             {
-                context.Error(parallelNode.Start, $"'parallel' must be true or false, not '{value}'");
+                timeout = duration;
+            }
+            else
+            {
+                context.Error(timeoutNode.Start, $"'timeout' must be a duration above zero such as 30s, 2m or 500ms, not '{timeoutText}'");
             }
         }
 
-        return name is null || plugin is null ? null : new StepDefinition(name, plugin, config, parallel, context.At(mapping.Start));
+        IReadOnlyList<StepReference>? needs = null;
+        if (fields.TryGetValue("needs", out var needsNode))
+        {
+            needs = ReadNeeds(context, needsNode);
+        }
+
+        return name is null || plugin is null ? null : new StepDefinition(name, plugin, config, parallel, context.At(mapping.Start))
+        {
+            Needs = needs,
+            Timeout = timeout,
+            ContinueOnError = continueOnError,
+        };
+    }
+
+    private static List<StepReference> ReadNeeds(Context context, YamlNode node)
+    {
+        // "needs: build" is short for "needs: [build]".
+        IEnumerable<YamlNode> items = node is YamlScalarNode { Value: not ("" or "~" or "null" or null) } ? [node] : context.Sequence(node, "needs");
+        var needs = new List<StepReference>();
+        foreach (var item in items)
+        {
+            if (context.Scalar(item, "needs") is { Length: > 0 } needed)
+            {
+                needs.Add(new StepReference(needed, context.At(item.Start)));
+            }
+        }
+
+        return needs;
     }
 
     private static void CheckReferences(Context context, List<PluginDefinition> plugins, List<StepDefinition> steps)

@@ -8,6 +8,9 @@ namespace TalkingBinaries.Workflow.DevFiles;
 /// <param name="Steps">Its steps in file order.</param>
 public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugins, IReadOnlyList<StepDefinition> Steps)
 {
+    /// <summary>The most steps that run at once (<c>max_parallel</c>); null for the default, the number of processors.</summary>
+    public int? MaxParallel { get; init; }
+
     /// <summary>The file name every search looks for.</summary>
     public const string FileName = "DevFile";
 
@@ -16,6 +19,9 @@ public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugin
 
     /// <summary>The plugin a ref names.</summary>
     public PluginDefinition Plugin(string reference) => Plugins.First(plugin => plugin.Ref == reference);
+
+    /// <summary>The step a name names.</summary>
+    public StepDefinition Step(string name) => Steps.First(step => step.Name == name);
 }
 
 /// <summary>The wire format a plugin speaks.</summary>
@@ -37,4 +43,17 @@ public sealed record PluginDefinition(string Ref, string? Name, string? Path, Pl
 /// <param name="Config">The free-form <c>config</c> map as a JSON object.</param>
 /// <param name="Parallel">The seed's <c>parallel</c> flag.</param>
 /// <param name="Location">Where the step starts.</param>
-public sealed record StepDefinition(string Name, string Plugin, JsonElement Config, bool Parallel, SourceLocation Location);
+public sealed record StepDefinition(string Name, string Plugin, JsonElement Config, bool Parallel, SourceLocation Location)
+{
+    /// <summary>The steps this one waits for (<c>needs</c>); null when it has none and file order decides.</summary>
+    public IReadOnlyList<StepReference>? Needs { get; init; }
+
+    /// <summary>How long the step may run before it is stopped and fails (<c>timeout</c>).</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>A failure of this step neither stops the run nor blocks the steps that need it (<c>continue_on_error</c>).</summary>
+    public bool ContinueOnError { get; init; }
+}
+
+/// <summary>A step named in another step's <c>needs</c>, with where it was named.</summary>
+public sealed record StepReference(string Name, SourceLocation Location);

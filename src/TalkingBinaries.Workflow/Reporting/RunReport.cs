@@ -12,6 +12,9 @@ public sealed record RunReport
     /// <summary>Succeeded only when every step did.</summary>
     public required RunStatus Status { get; init; }
 
+    /// <summary>The step whose failure stopped the run, when one did.</summary>
+    public string? FailedFirst { get; init; }
+
     /// <summary>When the run started.</summary>
     public required DateTimeOffset StartedAt { get; init; }
 

@@ -10,11 +10,15 @@ public enum RunStatus
     [JsonStringEnumMemberName("succeeded")]
     Succeeded,
 
-    /// <summary>A step failed.</summary>
+    /// <summary>A step failed (one without <c>continue_on_error</c>).</summary>
     [JsonStringEnumMemberName("failed")]
     Failed,
 
     /// <summary>The run was interrupted.</summary>
     [JsonStringEnumMemberName("cancelled")]
     Cancelled,
+
+    /// <summary>The run took longer than its timeout and was stopped.</summary>
+    [JsonStringEnumMemberName("timedOut")]
+    TimedOut,
 }

@@ -22,6 +22,15 @@ public sealed record RunOptions
     /// <summary>How long a plugin may take to answer the handshake.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The most steps that run at once; null for the DevFile's <c>max_parallel</c>, else the number of processors.</summary>
+    public int? MaxParallel { get; init; }
+
+    /// <summary>How long the whole run may take; null for no limit.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Run only this step and the steps it waits for; null for every step.</summary>
+    public string? Step { get; init; }
+
     /// <summary>How long to read a plugin's output after it exited before ending its process group.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 }

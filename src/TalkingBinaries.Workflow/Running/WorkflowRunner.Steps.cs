@@ -10,7 +10,69 @@ namespace TalkingBinaries.Workflow.Running;
 
 public sealed partial class WorkflowRunner
 {
-    private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginStartInfo info, CancellationToken cancellationToken)
+    private async Task<StepReport> RunStepAsync(string runId, StepDefinition step, RunState run)
+    {
+        var plugin = _devFile.Plugin(step.Plugin);
+        var executable = _executables[plugin.Ref];
+        var (parallel, instance) = PlaceInRun(step, executable);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(run.Stop);
+        if (step.Timeout is { } timeout)
+        {
+            cancellation.CancelAfter(timeout);
+        }
+
+        _observer.StepStarting(step);
+        try
+        {
+            var info = new PluginStartInfo
+            {
+                ExecutablePath = executable,
+                DisplayName = plugin.Ref,
+                WorkingDirectory = _devFile.Directory,
+                HandshakeTimeout = _options.HandshakeTimeout,
+                DrainTimeout = _options.DrainTimeout,
+                CancelTimeout = _options.Stop.Grace / 2,
+                OnEvent = pluginEvent => Relay(step, pluginEvent),
+            };
+            var report = plugin.Protocol == PluginProtocol.Seed
+                ? await RunSeedStepAsync(step, info, parallel.Enabled, cancellation.Token).ConfigureAwait(false)
+                : await RunV1StepAsync(runId, step, info, parallel, cancellation.Token).ConfigureAwait(false);
+            if (report.Status != StepStatus.Cancelled || !cancellation.IsCancellationRequested)
+            {
+                return report;
+            }
+
+            // Stopped by us: say why. Its own timeout is a failure of the step; anything else stopped it from outside.
+            return run.Stop.IsCancellationRequested
+                ? report with { Error = $"{run.Reason}; {report.Error}" }
+                : report with { Status = StepStatus.Failed, Error = $"timed out after {Durations.Format(step.Timeout!.Value)}; {report.Error}" };
+        }
+        finally
+        {
+            _instances.Release(executable, instance);
+        }
+    }
+
+    /// <summary>Where the step runs among others: its wave, its siblings, and its instance of the plugin binary.</summary>
+    private (ParallelInfo Info, int Instance) PlaceInRun(StepDefinition step, string executable)
+    {
+        var wave = _graph.Waves[step.Name];
+        var members = _graph.WaveMembers[wave].Where(_selected.Contains).ToList();
+        var samePlugin = members.Where(name => _executables[_devFile.Step(name).Plugin] == executable).ToList();
+        var instance = _instances.Take(executable, samePlugin.IndexOf(step.Name));
+        var siblings = members.Where(name => name != step.Name).ToList();
+        var info = new ParallelInfo
+        {
+            Enabled = siblings.Count > 0 && MaxParallel > 1,
+            Group = wave,
+            Instance = instance,
+            Instances = Math.Max(samePlugin.Count, instance + 1),
+            Siblings = siblings,
+        };
+        return (info, instance);
+    }
+
+    private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginStartInfo info, ParallelInfo parallel, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -33,23 +95,22 @@ public sealed partial class WorkflowRunner
             {
                 await process.InitializeAsync(_options.Host, cancellationToken).ConfigureAwait(false);
                 var result = await process.RunStepAsync(
-                    new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = step.Config },
+                    new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = step.Config, Parallel = parallel },
                     cancellationToken,
                     _options.Force).ConfigureAwait(false);
                 outputs = result.Outputs;
                 (status, error) = result.Status switch
                 {
                     StepResultStatus.Succeeded => (StepStatus.Succeeded, null),
-                    StepResultStatus.Cancelled when cancellationToken.IsCancellationRequested => (StepStatus.Cancelled, "interrupted; the plugin stopped the step"),
+                    StepResultStatus.Cancelled when cancellationToken.IsCancellationRequested => (StepStatus.Cancelled, "the plugin stopped the step"),
                     StepResultStatus.Cancelled => (StepStatus.Cancelled, result.Error?.Message ?? "the plugin cancelled the step"),
                     _ => (StepStatus.Failed, DescribeFailure(process, result.Error)),
                 };
             }
             catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or PluginException)
             {
-                // Interrupted: a plugin that dies or breaks off on the way out was still stopped, not failed.
+                // Stopped by us: a plugin that dies or breaks off on the way out was still stopped, not failed.
                 status = StepStatus.Cancelled;
-                error = "interrupted";
             }
             catch (PluginException exception)
             {
@@ -65,7 +126,8 @@ public sealed partial class WorkflowRunner
 
             if (status == StepStatus.Cancelled)
             {
-                error = $"{error}; plugin '{process.Name}' (pid {process.Pid}) ended with {exit}";
+                var ended = $"plugin '{process.Name}' (pid {process.Pid}) ended with {exit}";
+                error = error is null ? ended : $"{error}; {ended}";
             }
 
             return new StepReport
@@ -93,14 +155,14 @@ public sealed partial class WorkflowRunner
         return $"{message}{code} (plugin '{process.Name}', pid {process.Pid})";
     }
 
-    private async Task<StepReport> RunSeedStepAsync(StepDefinition step, PluginStartInfo info, CancellationToken cancellationToken)
+    private async Task<StepReport> RunSeedStepAsync(StepDefinition step, PluginStartInfo info, bool parallel, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         SeedStepResult result;
         try
         {
-            result = await SeedPlugin.RunAsync(info, step.Config, _options.Stop, cancellationToken, _options.Force).ConfigureAwait(false);
+            result = await SeedPlugin.RunAsync(info, step.Config, _options.Stop, parallel, cancellationToken, _options.Force).ConfigureAwait(false);
         }
         catch (PluginException exception)
         {
@@ -148,7 +210,7 @@ public sealed partial class WorkflowRunner
         var error = status switch
         {
             StepStatus.Succeeded => null,
-            StepStatus.Cancelled => $"interrupted; plugin '{info.DisplayName}' (pid {result.Pid}) ended with {result.ExitStatus}",
+            StepStatus.Cancelled => $"plugin '{info.DisplayName}' (pid {result.Pid}) ended with {result.ExitStatus}",
             _ => $"plugin '{info.DisplayName}' (pid {result.Pid}) ended with {result.ExitStatus}",
         };
         return new StepReport

@@ -2,13 +2,17 @@ using System.Diagnostics;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Planning;
 using TalkingBinaries.Workflow.Reporting;
 
 namespace TalkingBinaries.Workflow.Running;
 
-/// <summary>Runs a DevFile's steps in file order; the first failure stops the run and later steps are skipped.</summary>
+/// <summary>Runs a DevFile's steps, each as soon as the steps it waits for have succeeded, up to a limit at once.</summary>
 /// <remarks>
 /// Every plugin is located before the first step starts, so a missing plugin fails the run without running anything.
+/// Each step's task is started once and awaited by the steps that need it; a step holds one of the
+/// <see cref="RunOptions.MaxParallel"/> slots only while it runs, not while it waits. By default the first failure
+/// stops the run: running steps are cancelled and waiting ones skipped (docs/devfile.md, "Failures and timeouts").
 /// A step's output is delivered to the observer as it arrives and drained before the step's outcome.
 /// </remarks>
 public sealed partial class WorkflowRunner
@@ -17,16 +21,29 @@ public sealed partial class WorkflowRunner
     private readonly RunOptions _options;
     private readonly RunObserver _observer;
     private readonly IReadOnlyDictionary<string, string> _executables;
+    private readonly StepGraph _graph;
+    private readonly IReadOnlyList<string> _selected;
+    private readonly InstanceAllocator _instances = new();
 
-    /// <summary>Prepares a run: locates every plugin the DevFile declares.</summary>
-    /// <exception cref="DevFileException">A plugin cannot be found; each error names the plugin's line.</exception>
+    /// <summary>Prepares a run: locates every plugin the DevFile declares and picks the steps to run.</summary>
+    /// <exception cref="DevFileException">A plugin cannot be found (each error names the plugin's line), or <see cref="RunOptions.Step"/> names no step.</exception>
     public WorkflowRunner(DevFile devFile, RunOptions options, RunObserver observer)
     {
         _devFile = devFile ?? throw new ArgumentNullException(nameof(devFile));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
         _executables = LocatePlugins(devFile, options.Locator);
+        _graph = StepGraph.Build(devFile.Steps);
+        if (options.Step is { } only && devFile.Steps.All(step => step.Name != only))
+        {
+            throw new DevFileException($"{devFile.Path}: there is no step '{only}' to run{Suggestions.DidYouMean(only, devFile.Steps.Select(step => step.Name))}");
+        }
+
+        _selected = options.Step is { } name ? _graph.Closure(name) : devFile.Steps.Select(step => step.Name).ToList();
     }
+
+    /// <summary>The most steps this run runs at once.</summary>
+    public int MaxParallel => Math.Max(1, _options.MaxParallel ?? _devFile.MaxParallel ?? Environment.ProcessorCount);
 
     /// <summary>Finds the executable of every declared plugin, or throws with one error per missing one.</summary>
     public static IReadOnlyDictionary<string, string> LocatePlugins(DevFile devFile, PluginLocator locator)
@@ -50,51 +67,35 @@ public sealed partial class WorkflowRunner
         return errors.Count == 0 ? found : throw new DevFileException(errors);
     }
 
-    /// <summary>Runs every step; cancelling stops the running plugin gracefully and skips the rest.</summary>
+    /// <summary>Runs the steps; cancelling stops the running plugins gracefully and skips the rest.</summary>
     public async Task<RunReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var runId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         _observer.RunStarting(_devFile, runId);
-        var reports = new List<StepReport>(_devFile.Steps.Count);
-        string? stopReason = null;
-        foreach (var step in _devFile.Steps)
+        using var run = new RunState(_options.Timeout, cancellationToken);
+        using var slots = new SemaphoreSlim(MaxParallel);
+        var selected = _selected.ToHashSet(StringComparer.Ordinal);
+        var tasks = new Dictionary<string, Task<StepReport>>(StringComparer.Ordinal);
+        foreach (var name in _graph.Order.Where(selected.Contains))
         {
-            if (stopReason is null && cancellationToken.IsCancellationRequested)
-            {
-                stopReason = "the run was interrupted";
-            }
-
-            if (stopReason is not null)
-            {
-                var skipped = new StepReport { Name = step.Name, Plugin = step.Plugin, Status = StepStatus.Skipped, Error = stopReason };
-                reports.Add(skipped);
-                _observer.StepFinished(step, skipped);
-                continue;
-            }
-
-            _observer.StepStarting(step);
-            var report = await RunStepAsync(runId, step, cancellationToken).ConfigureAwait(false);
-            reports.Add(report);
-            _observer.StepFinished(step, report);
-            stopReason = report.Status switch
-            {
-                StepStatus.Failed => $"step '{step.Name}' failed",
-                StepStatus.Cancelled => cancellationToken.IsCancellationRequested ? "the run was interrupted" : $"step '{step.Name}' was cancelled",
-                _ => null,
-            };
+            // In dependency order, so every task a step awaits already exists.
+            tasks[name] = RunWhenReadyAsync(runId, _devFile.Step(name), tasks, slots, run);
         }
 
-        // A step a plugin cancelled by itself fails the run; only an interruption makes the run "cancelled".
-        var status = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
-            : reports.Any(report => report.Status is StepStatus.Failed or StepStatus.Cancelled) ? RunStatus.Failed
+        await Task.WhenAll(tasks.Values).ConfigureAwait(false);
+        var reports = _selected.Select(name => tasks[name].Result).ToList();
+        var status = run.Interrupted ? RunStatus.Cancelled
+            : run.TimedOut ? RunStatus.TimedOut
+            : reports.Any(report => report.Status is StepStatus.Failed or StepStatus.Cancelled && !_devFile.Step(report.Name).ContinueOnError) ? RunStatus.Failed
             : RunStatus.Succeeded;
         var result = new RunReport
         {
             RunId = runId,
             DevFile = _devFile.Path,
             Status = status,
+            FailedFirst = run.FailedFirst,
             StartedAt = startedAt,
             FinishedAt = DateTimeOffset.UtcNow,
             DurationMs = clock.Elapsed.TotalMilliseconds,
@@ -104,22 +105,73 @@ public sealed partial class WorkflowRunner
         return result;
     }
 
-    private Task<StepReport> RunStepAsync(string runId, StepDefinition step, CancellationToken cancellationToken)
+    private async Task<StepReport> RunWhenReadyAsync(string runId, StepDefinition step, Dictionary<string, Task<StepReport>> tasks, SemaphoreSlim slots, RunState run)
     {
-        var plugin = _devFile.Plugin(step.Plugin);
-        var info = new PluginStartInfo
+        // Let the caller create every task before any of them runs further.
+        await Task.Yield();
+        foreach (var dependency in _graph.Dependencies[step.Name])
         {
-            ExecutablePath = _executables[plugin.Ref],
-            DisplayName = plugin.Ref,
-            WorkingDirectory = _devFile.Directory,
-            HandshakeTimeout = _options.HandshakeTimeout,
-            DrainTimeout = _options.DrainTimeout,
-            CancelTimeout = _options.Stop.Grace / 2,
-            OnEvent = pluginEvent => Relay(step, pluginEvent),
-        };
-        return plugin.Protocol == PluginProtocol.Seed
-            ? RunSeedStepAsync(step, info, cancellationToken)
-            : RunV1StepAsync(runId, step, info, cancellationToken);
+            var report = await tasks[dependency].ConfigureAwait(false);
+            if (!Satisfies(report))
+            {
+                return Skip(step, run.Stop.IsCancellationRequested ? run.Reason : $"it waits for step '{dependency}', which {Describe(report.Status)}");
+            }
+        }
+
+        if (run.Stop.IsCancellationRequested)
+        {
+            return Skip(step, run.Reason);
+        }
+
+        try
+        {
+            await slots.WaitAsync(run.Stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return Skip(step, run.Reason);
+        }
+
+        StepReport result;
+        try
+        {
+            if (run.Stop.IsCancellationRequested)
+            {
+                return Skip(step, run.Reason);
+            }
+
+            result = await RunStepAsync(runId, step, run).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        if (result.Status is StepStatus.Failed && !step.ContinueOnError)
+        {
+            run.Fail(step.Name);
+        }
+
+        _observer.StepFinished(step, result);
+        return result;
+    }
+
+    private bool Satisfies(StepReport report) =>
+        report.Status == StepStatus.Succeeded || (report.Status == StepStatus.Failed && _devFile.Step(report.Name).ContinueOnError);
+
+    private static string Describe(StepStatus status) => status switch
+    {
+        StepStatus.Failed => "failed",
+        StepStatus.Skipped => "was skipped",
+        StepStatus.Cancelled => "was cancelled",
+        _ => "did not succeed",
+    };
+
+    private StepReport Skip(StepDefinition step, string reason)
+    {
+        var skipped = new StepReport { Name = step.Name, Plugin = step.Plugin, Status = StepStatus.Skipped, Error = reason };
+        _observer.StepFinished(step, skipped);
+        return skipped;
     }
 
     private void Relay(StepDefinition step, PluginEvent pluginEvent)
