@@ -71,9 +71,23 @@ while (stdin.ReadLine() is { } line)
             var config = parameters.GetProperty("config");
             var mode = fixedMode ?? (config.TryGetProperty("mode", out var c) ? c.GetString() : null) ?? "ok";
             var lines = config.TryGetProperty("lines", out var l) ? l.GetInt32() : 20;
+            var milliseconds = config.TryGetProperty("ms", out var ms) ? ms.GetInt32() : 0;
+            var parallel = parameters.TryGetProperty("parallel", out var p) ? p.GetRawText() : "null";
             var pid = Environment.ProcessId;
             switch (mode)
             {
+                case "sleep":
+                    // Sleeps, then answers with where it ran; "fail": true fails it after the sleep.
+                    Err($"sleeping {milliseconds} ms (pid {pid})");
+                    Thread.Sleep(milliseconds);
+                    if (config.TryGetProperty("fail", out var fail) && fail.GetBoolean())
+                    {
+                        Send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"status\":\"failed\",\"error\":{\"message\":\"failed after sleeping\"}}}");
+                        break;
+                    }
+
+                    Answer(id, stepId, "{\"pid\":" + pid + ",\"parallel\":" + parallel + "}");
+                    break;
                 case "ok":
                     Err($"stderr line from pid {pid}");
                     Log(stepId, "info", "log line from the protocol");
