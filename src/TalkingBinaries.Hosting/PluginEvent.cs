@@ -27,6 +27,14 @@ public enum PluginLogSource
 public sealed record PluginLogEvent(string Plugin, int Pid, string? StepId, DateTimeOffset Timestamp, PluginLogSource Source, string Level, string Text)
     : PluginEvent(Plugin, Pid, StepId, Timestamp);
 
+/// <summary>A plugin set a global variable.</summary>
+public sealed record PluginVariableEvent(string Plugin, int Pid, string? StepId, DateTimeOffset Timestamp, string Name, System.Text.Json.JsonElement Value, bool Secret)
+    : PluginEvent(Plugin, Pid, StepId, Timestamp);
+
+/// <summary>A plugin asked for a value to be masked.</summary>
+public sealed record PluginSecretEvent(string Plugin, int Pid, string? StepId, DateTimeOffset Timestamp, string Value)
+    : PluginEvent(Plugin, Pid, StepId, Timestamp);
+
 /// <summary>Progress reported by a plugin.</summary>
 public sealed record PluginProgressEvent(string Plugin, int Pid, string? StepId, DateTimeOffset Timestamp, string? Message, double? Fraction)
     : PluginEvent(Plugin, Pid, StepId, Timestamp);

@@ -63,6 +63,25 @@ public sealed class StepContext<TConfig>
     public void ReportProgress(string? message, double? fraction = null) =>
         _server.Notify(ProtocolMethods.Progress, new ProgressParams { StepId = StepId, Message = message, Fraction = fraction }, ProtocolJsonContext.Default.ProgressParams);
 
+    /// <summary>Sets a global variable now: steps that start later see it as <c>vars.NAME</c>.</summary>
+    /// <remarks>Two steps running at the same time must not set the same variable; the host fails the run if they do.</remarks>
+    public void SetVariable(string name, JsonElement value, bool secret = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        _server.Notify(ProtocolMethods.VarsSet, new VarsSetParams { Name = name, Value = value, StepId = StepId, Secret = secret }, ProtocolJsonContext.Default.VarsSetParams);
+    }
+
+    /// <summary>Sets a global text variable now.</summary>
+    public void SetVariable(string name, string value, bool secret = false) =>
+        SetVariable(name, JsonSerializer.SerializeToElement(value, ProtocolJsonContext.Default.String), secret);
+
+    /// <summary>Asks the host to mask <paramref name="value"/> as <c>***</c> in everything it shows from now on.</summary>
+    public void AddSecret(string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        _server.Notify(ProtocolMethods.SecretsAdd, new SecretsAddParams { Value = value, StepId = StepId }, ProtocolJsonContext.Default.SecretsAddParams);
+    }
+
     /// <summary>Sets a text output.</summary>
     public void SetOutput(string name, string value) => SetOutput(name, JsonSerializer.SerializeToElement(value, ProtocolJsonContext.Default.String));
 

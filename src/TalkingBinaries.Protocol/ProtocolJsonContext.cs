@@ -26,6 +26,8 @@ namespace TalkingBinaries.Protocol;
 [JsonSerializable(typeof(ShutdownParams))]
 [JsonSerializable(typeof(LogParams))]
 [JsonSerializable(typeof(ProgressParams))]
+[JsonSerializable(typeof(VarsSetParams))]
+[JsonSerializable(typeof(SecretsAddParams))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, JsonElement>))]

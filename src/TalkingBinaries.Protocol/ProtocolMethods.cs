@@ -20,4 +20,10 @@ public static class ProtocolMethods
 
     /// <summary>Plugin to host notification: progress of a step.</summary>
     public const string Progress = "progress";
+
+    /// <summary>Plugin to host notification: set a global variable, visible to steps that start later.</summary>
+    public const string VarsSet = "vars/set";
+
+    /// <summary>Plugin to host notification: a value to mask as <c>***</c> wherever the host shows it.</summary>
+    public const string SecretsAdd = "secrets/add";
 }

@@ -227,6 +227,12 @@ public sealed class PluginConnection : IAsyncDisposable
                 case ProtocolMethods.Progress when message.ReadParams(ProtocolJsonContext.Default.ProgressParams) is { } progress:
                     _onEvent(new PluginProgressEvent(_plugin, _pid, progress.StepId, DateTimeOffset.UtcNow, progress.Message, progress.Fraction));
                     break;
+                case ProtocolMethods.VarsSet when message.ReadParams(ProtocolJsonContext.Default.VarsSetParams) is { } variable:
+                    _onEvent(new PluginVariableEvent(_plugin, _pid, variable.StepId, DateTimeOffset.UtcNow, variable.Name, variable.Value.Clone(), variable.Secret));
+                    break;
+                case ProtocolMethods.SecretsAdd when message.ReadParams(ProtocolJsonContext.Default.SecretsAddParams) is { } secret:
+                    _onEvent(new PluginSecretEvent(_plugin, _pid, secret.StepId, DateTimeOffset.UtcNow, secret.Value));
+                    break;
                 default:
                     // Unknown notifications are from newer plugins; ignoring them keeps old hosts working.
                     break;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace TalkingBinaries.Protocol.Messages;
 
 /// <summary>Params of the <c>log</c> notification.</summary>
@@ -24,6 +26,32 @@ public sealed record ProgressParams
 
     /// <summary>How much is done, from 0 to 1, when known.</summary>
     public double? Fraction { get; init; }
+}
+
+/// <summary>Params of the <c>vars/set</c> notification.</summary>
+public sealed record VarsSetParams
+{
+    /// <summary>The variable's name: letters, digits, <c>_</c> and <c>-</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Any JSON value.</summary>
+    public required JsonElement Value { get; init; }
+
+    /// <summary>The step that sets it.</summary>
+    public string? StepId { get; init; }
+
+    /// <summary>Mask the value wherever the host shows it.</summary>
+    public bool Secret { get; set; }
+}
+
+/// <summary>Params of the <c>secrets/add</c> notification.</summary>
+public sealed record SecretsAddParams
+{
+    /// <summary>The text to mask.</summary>
+    public required string Value { get; init; }
+
+    /// <summary>The step that found it.</summary>
+    public string? StepId { get; init; }
 }
 
 /// <summary>The log levels of the <c>log</c> notification.</summary>
