@@ -43,7 +43,7 @@ public static class SeedPlugin
             }
 
             var stderr = StderrRelay.RunAsync(child, info.DisplayName, Raise, abandon.Token);
-            var stdout = ReadAllAsync(child.StandardOutput, abandon.Token);
+            var stdout = ReadAllAsync(child.StandardOutput, child.Pid, abandon.Token);
             try
             {
                 var request = JsonSerializer.SerializeToUtf8Bytes(new SeedRequest(config, parallel), SeedJsonContext.Default.SeedRequest);
@@ -91,30 +91,38 @@ public static class SeedPlugin
         }
     }
 
-    private static async Task<(byte[] Bytes, long Dropped)> ReadAllAsync(Stream stream, CancellationToken abandon)
+    private static async Task<(byte[] Bytes, long Dropped)> ReadAllAsync(Stream stream, int pid, CancellationToken abandon)
     {
-        using var kept = new MemoryStream();
-        var buffer = new byte[16 * 1024];
+        var kept = new MemoryStream();
         long dropped = 0;
         try
         {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, abandon).ConfigureAwait(false)) > 0)
-            {
-                var room = (int)Math.Min(read, MaxStdoutBytes - kept.Length);
-                kept.Write(buffer, 0, room);
-                dropped += read - room;
-            }
+            await ReaderThread.Start(
+                $"stdout {pid}",
+                () =>
+                {
+                    var buffer = new byte[16 * 1024];
+                    int read;
+                    while ((read = stream.Read(buffer)) > 0)
+                    {
+                        lock (kept)
+                        {
+                            var room = (int)Math.Min(read, MaxStdoutBytes - kept.Length);
+                            kept.Write(buffer, 0, room);
+                            dropped += read - room;
+                        }
+                    }
+                },
+                abandon).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            // Abandoned after the drain timeout; keep what arrived.
-        }
-        catch (IOException)
-        {
-            // The pipe broke; keep what arrived.
+            // Abandoned after the drain timeout, or the pipe broke; keep what arrived.
         }
 
-        return (kept.ToArray(), dropped);
+        lock (kept)
+        {
+            return (kept.ToArray(), dropped);
+        }
     }
 }

@@ -40,8 +40,8 @@ public sealed class PluginConnection : IAsyncDisposable
     /// <summary>Completes when the plugin has closed stdout and every line before that was handled.</summary>
     public Task Completion => _readLoop ?? Task.CompletedTask;
 
-    /// <summary>Starts the reader loop.</summary>
-    public void Start() => _readLoop ??= Task.Run(ReadLoopAsync);
+    /// <summary>Starts the reader loop, on a thread of its own.</summary>
+    public void Start() => _readLoop ??= Processes.ReaderThread.Start($"stdout {_pid}", ReadLoop, _stop.Token);
 
     /// <summary>Sends a request and waits for its response.</summary>
     /// <exception cref="JsonRpcRemoteException">The plugin answered with an error.</exception>
@@ -117,6 +117,11 @@ public sealed class PluginConnection : IAsyncDisposable
     public async Task AbandonAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var pending in _pending.Values)
+        {
+            pending.TrySetException(new ConnectionClosedException());
+        }
+
         try
         {
             await Completion.ConfigureAwait(false);
@@ -135,12 +140,12 @@ public sealed class PluginConnection : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReadLoopAsync()
+    private void ReadLoop()
     {
         var discarded = 0L;
         try
         {
-            while (await _reader.ReadLineAsync(_stop.Token).ConfigureAwait(false) is { } chunk)
+            while (!_stop.IsCancellationRequested && _reader.ReadLine() is { } chunk)
             {
                 if (!chunk.EndsLine || discarded > 0)
                 {
@@ -156,6 +161,14 @@ public sealed class PluginConnection : IAsyncDisposable
 
                 Handle(chunk.Bytes);
             }
+        }
+        catch (IOException)
+        {
+            // The pipe broke: the plugin is gone, as at end of stream.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Abandoned and disposed while blocked.
         }
         finally
         {

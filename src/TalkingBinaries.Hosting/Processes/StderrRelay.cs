@@ -9,23 +9,26 @@ namespace TalkingBinaries.Hosting.Processes;
 internal static class StderrRelay
 {
     public static Task RunAsync(ChildProcess child, string name, Action<PluginEvent> raise, CancellationToken abandon) =>
-        Task.Run(async () =>
-        {
-            var reader = new NewLineDelimitedReader(child.StandardError, ProtocolLimits.MaxLogLineBytes);
-            try
+        ReaderThread.Start(
+            $"stderr {child.Pid}",
+            () =>
             {
-                while (await reader.ReadLineAsync(abandon).ConfigureAwait(false) is { } chunk)
+                var reader = new NewLineDelimitedReader(child.StandardError, ProtocolLimits.MaxLogLineBytes);
+                try
                 {
-                    raise(new PluginLogEvent(name, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Stderr, LogLevels.Info, Encoding.UTF8.GetString(chunk.Bytes.Span)));
+                    while (!abandon.IsCancellationRequested && reader.ReadLine() is { } chunk)
+                    {
+                        raise(new PluginLogEvent(name, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Stderr, LogLevels.Info, Encoding.UTF8.GetString(chunk.Bytes.Span)));
+                    }
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                // Abandoned after the drain timeout: a process outside the group still holds the pipe.
-            }
-            catch (IOException)
-            {
-                // The pipe broke; everything that was written has been read.
-            }
-        }, CancellationToken.None);
+                catch (IOException)
+                {
+                    // The pipe broke; everything that was written has been read.
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Abandoned and disposed while blocked.
+                }
+            },
+            abandon);
 }

@@ -33,59 +33,90 @@ public sealed class NewLineDelimitedReader
     /// <summary>Reads the next line or piece of a line; null at end of stream.</summary>
     public async ValueTask<LineChunk?> ReadLineAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
+        LineChunk? chunk;
+        while (!TryTake(out chunk))
         {
-            var newline = Array.IndexOf(_buffer, (byte)'\n', _scanned, _end - _scanned);
-            if (newline >= 0)
-            {
-                var length = newline - _start;
-                if (length > 0 && _buffer[newline - 1] == (byte)'\r')
-                {
-                    length--;
-                }
-
-                if (length > MaxLineBytes)
-                {
-                    // Over the limit by a byte or two: the same pieces as any longer line.
-                    return TakePiece();
-                }
-
-                var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
-                _start = newline + 1;
-                _scanned = _start;
-                return new LineChunk(line, EndsLine: true);
-            }
-
-            _scanned = _end;
-            var pending = _end - _start;
-            if (pending >= MaxLineBytes + 2)
-            {
-                // No newline within the limit plus a possible "\r\n": the line is too long whatever follows.
-                return TakePiece();
-            }
-
-            if (_endOfStream)
-            {
-                if (pending == 0)
-                {
-                    return null;
-                }
-
-                var last = new ReadOnlyMemory<byte>(_buffer, _start, pending);
-                _start = _end;
-                _scanned = _end;
-                return new LineChunk(last, EndsLine: true);
-            }
-
             MakeRoom();
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            Filled(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false));
+        }
+
+        return chunk;
+    }
+
+    /// <summary>Reads the next line or piece of a line, blocking the calling thread; null at end of stream.</summary>
+    /// <remarks>For a reader on a thread of its own: a pipe's asynchronous reads would block a thread-pool thread instead.</remarks>
+    public LineChunk? ReadLine()
+    {
+        LineChunk? chunk;
+        while (!TryTake(out chunk))
+        {
+            MakeRoom();
+            Filled(_stream.Read(_buffer.AsSpan(_end)));
+        }
+
+        return chunk;
+    }
+
+    /// <summary>Takes a line from what was read so far; false when more must be read first.</summary>
+    private bool TryTake(out LineChunk? chunk)
+    {
+        var newline = Array.IndexOf(_buffer, (byte)'\n', _scanned, _end - _scanned);
+        if (newline >= 0)
+        {
+            var length = newline - _start;
+            if (length > 0 && _buffer[newline - 1] == (byte)'\r')
             {
-                _endOfStream = true;
+                length--;
             }
 
-            _end += read;
+            if (length > MaxLineBytes)
+            {
+                // Over the limit by a byte or two: the same pieces as any longer line.
+                chunk = TakePiece();
+                return true;
+            }
+
+            var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
+            _start = newline + 1;
+            _scanned = _start;
+            chunk = new LineChunk(line, EndsLine: true);
+            return true;
         }
+
+        _scanned = _end;
+        var pending = _end - _start;
+        if (pending >= MaxLineBytes + 2)
+        {
+            // No newline within the limit plus a possible "\r\n": the line is too long whatever follows.
+            chunk = TakePiece();
+            return true;
+        }
+
+        if (!_endOfStream)
+        {
+            chunk = null;
+            return false;
+        }
+
+        chunk = null;
+        if (pending > 0)
+        {
+            chunk = new LineChunk(new ReadOnlyMemory<byte>(_buffer, _start, pending), EndsLine: true);
+            _start = _end;
+            _scanned = _end;
+        }
+
+        return true;
+    }
+
+    private void Filled(int read)
+    {
+        if (read == 0)
+        {
+            _endOfStream = true;
+        }
+
+        _end += read;
     }
 
     private LineChunk TakePiece()
