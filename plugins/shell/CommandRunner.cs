@@ -27,9 +27,15 @@ internal static class CommandRunner
         start.Environment["TB_INSTANCE"] = parallel.Instance.ToString(CultureInfo.InvariantCulture);
         start.Environment["TB_INSTANCES"] = parallel.Instances.ToString(CultureInfo.InvariantCulture);
         start.Environment["TB_SIBLINGS"] = string.Join(',', parallel.Siblings);
+        // Values reach commands as environment variables, never spliced into the command text (docs/devfile.md, "Injection").
         foreach (var (name, value) in step.Config.Env)
         {
-            start.Environment[name] = value;
+            start.Environment[name] = value.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => value.GetString(),
+                System.Text.Json.JsonValueKind.Null => string.Empty,
+                _ => value.GetRawText(),
+            };
         }
 
         var stdout = new StringBuilder();

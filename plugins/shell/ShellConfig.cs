@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace TalkingBinaries.Plugins.Shell;
@@ -13,9 +14,9 @@ internal sealed record ShellConfig
     [JsonPropertyName("workdir")]
     public string? Workdir { get; init; }
 
-    /// <summary>Variables added to the commands' environment.</summary>
+    /// <summary>Variables added to the commands' environment; a value that is not text is passed as JSON.</summary>
     [JsonPropertyName("env")]
-    public IReadOnlyDictionary<string, string> Env { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, JsonElement> Env { get; set; } = new Dictionary<string, JsonElement>();
 }
 
 [JsonSerializable(typeof(ShellConfig))]

@@ -6,6 +6,7 @@ using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
 using TalkingBinaries.Workflow.Running;
+using TalkingBinaries.Workflow.Variables;
 
 namespace TalkingBinaries.Cli;
 
@@ -40,7 +41,7 @@ internal static class Commands
         }
 
         var locator = PluginLocator.ForCurrentProcess();
-        if (!TryLoad(terminal, arguments.File, out var devFile))
+        if (!TryLoad(terminal, arguments.File, out var devFile) || !TryReadVariables(terminal, arguments, out var variables, out var secrets))
         {
             return ExitCodes.UsageOrConfig;
         }
@@ -55,6 +56,8 @@ internal static class Commands
             MaxParallel = arguments.MaxParallel,
             Timeout = timeout,
             Step = arguments.Step,
+            Variables = variables,
+            Secrets = secrets,
         };
         RunReport result;
         try
@@ -129,6 +132,49 @@ internal static class Commands
             PrintErrors(terminal, exception);
             return false;
         }
+    }
+
+    /// <summary>Variables from var-files, then from --var (later ones win), and the var-files' secrets.</summary>
+    private static bool TryReadVariables(Terminal terminal, RunArguments arguments, out Dictionary<string, JsonElement> variables, out Dictionary<string, string> secrets)
+    {
+        variables = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var path in arguments.VarFiles)
+            {
+                var varFile = VarFile.Load(path);
+                foreach (var (name, value) in varFile.Variables)
+                {
+                    variables[name] = value;
+                }
+
+                foreach (var (name, value) in varFile.Secrets)
+                {
+                    secrets[name] = value;
+                }
+            }
+        }
+        catch (DevFileException exception)
+        {
+            PrintErrors(terminal, exception);
+            return false;
+        }
+
+        foreach (var assignment in arguments.Variables)
+        {
+            var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+            var name = equals > 0 ? assignment[..equals] : assignment;
+            if (equals <= 0 || !VariableNames.IsValid(name))
+            {
+                terminal.ErrorLine($"tb: --var '{assignment}' must be NAME=VALUE, with a name of letters, digits, '_' and '-'");
+                return false;
+            }
+
+            variables[name] = JsonSerializer.SerializeToElement(assignment[(equals + 1)..], CliJsonContext.Default.String);
+        }
+
+        return true;
     }
 
     private static void PrintErrors(Terminal terminal, DevFileException exception)

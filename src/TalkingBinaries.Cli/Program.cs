@@ -10,16 +10,20 @@ var grace = new Option<string>("--grace") { Description = "How long a plugin get
 var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Run at most this many steps at once (default: the DevFile's max_parallel, else the number of processors)." };
 var timeout = new Option<string?>("--timeout") { Description = "Stop the whole run after this long (e.g. 90s, 10m); exit code 124." };
 var step = new Option<string?>("--step") { Description = "Run only this step and the steps it waits for." };
+var vars = new Option<string[]>("--var") { Description = "Set a variable: --var name=value (repeatable; overrides the DevFile's vars).", AllowMultipleArgumentsPerToken = false };
+var varFiles = new Option<string[]>("--var-file") { Description = "Read variables (and, under 'secrets:', secrets) from a YAML or JSON file (repeatable)." };
 var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plugins' debug lines." };
 var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
 
-var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, verbose, noColor };
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace)!,
     MaxParallel = parse.GetValue(maxParallel),
     Timeout = parse.GetValue(timeout),
     Step = parse.GetValue(step),
+    Variables = parse.GetValue(vars) ?? [],
+    VarFiles = parse.GetValue(varFiles) ?? [],
     Verbose = parse.GetValue(verbose),
     NoColor = parse.GetValue(noColor),
 }));

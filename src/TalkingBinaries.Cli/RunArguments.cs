@@ -11,6 +11,10 @@ internal sealed record RunArguments(string? File, string? Report, string Version
 
     public string? Step { get; init; }
 
+    public IReadOnlyList<string> Variables { get; init; } = [];
+
+    public IReadOnlyList<string> VarFiles { get; init; } = [];
+
     public bool Verbose { get; init; }
 
     public bool NoColor { get; init; }

@@ -439,7 +439,7 @@ public sealed class DevFileLoaderSpecs
             """);
 
         Assert.Equal(new SourceLocation(DevFilePath, 6, 1), error.Location);
-        Assert.Equal("unknown key 'variables' at the top level; allowed: plugins, steps, max_parallel", error.Message);
+        Assert.Equal("unknown key 'variables' at the top level; allowed: plugins, steps, max_parallel, vars, secrets", error.Message);
     }
 
     [Fact]
@@ -457,7 +457,7 @@ public sealed class DevFileLoaderSpecs
         Assert.Equal(
             [
                 new DevFileError(new SourceLocation(DevFilePath, 1, 1), "the DevFile has no 'steps:'; add at least one step (see docs/devfile.md)"),
-                new DevFileError(new SourceLocation(DevFilePath, 3, 1), "unknown key 'stpes' at the top level; allowed: plugins, steps, max_parallel; did you mean 'steps'?"),
+                new DevFileError(new SourceLocation(DevFilePath, 3, 1), "unknown key 'stpes' at the top level; allowed: plugins, steps, max_parallel, vars, secrets; did you mean 'steps'?"),
             ],
             errors);
     }
@@ -476,7 +476,7 @@ public sealed class DevFileLoaderSpecs
             """);
 
         Assert.Equal(new SourceLocation(DevFilePath, 6, 5), error.Location);
-        Assert.Equal("unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error; did you mean 'parallel'?", error.Message);
+        Assert.Equal("unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error, if; did you mean 'parallel'?", error.Message);
     }
 
     [Fact]

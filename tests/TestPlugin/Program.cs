@@ -88,6 +88,24 @@ while (stdin.ReadLine() is { } line)
 
                     Answer(id, stepId, "{\"pid\":" + pid + ",\"parallel\":" + parallel + "}");
                     break;
+                case "set-var":
+                    // Sets vars.<name> to config "value" (after "ms" of sleep); "register" names a secret to mask,
+                    // which it then prints, to show the masking.
+                    Thread.Sleep(milliseconds);
+                    var name = config.GetProperty("name").GetString()!;
+                    var secretFlag = config.TryGetProperty("secret", out var s) && s.GetBoolean() ? "true" : "false";
+                    Send("{\"jsonrpc\":\"2.0\",\"method\":\"vars/set\",\"params\":{\"stepId\":" + Q(stepId) + ",\"name\":" + Q(name) + ",\"value\":" + config.GetProperty("value").GetRawText() + ",\"secret\":" + secretFlag + "}}");
+                    if (config.TryGetProperty("register", out var register))
+                    {
+                        Send("{\"jsonrpc\":\"2.0\",\"method\":\"secrets/add\",\"params\":{\"stepId\":" + Q(stepId) + ",\"value\":" + register.GetRawText() + "}}");
+                        // stderr and stdout are separate pipes: give the host a moment to take the secret first.
+                        Thread.Sleep(200);
+                        Err("the registered secret is " + register.GetString());
+                    }
+
+                    Err("variables seen: " + parameters.GetProperty("variables").GetRawText());
+                    Answer(id, stepId, "{\"value\":" + config.GetProperty("value").GetRawText() + ",\"config\":" + config.GetRawText() + "}");
+                    break;
                 case "ok":
                     Err($"stderr line from pid {pid}");
                     Log(stepId, "info", "log line from the protocol");

@@ -120,6 +120,20 @@ public static partial class DevFileLoader
             }
         }
 
+        public TemplateSource Template(string pointer, YamlScalarNode scalar)
+        {
+            var text = scalar.Value ?? string.Empty;
+            var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
+
+            // Positions in the text map to columns only when it sits on one line as written (no escapes to undo).
+            var singleLine = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
+                && scalar.Start.Line == scalar.End.Line
+                && !(scalar.Style == ScalarStyle.DoubleQuoted && text.Length != scalar.End.Column - scalar.Start.Column - 2)
+                && !(scalar.Style == ScalarStyle.SingleQuoted && text.Contains('\'', StringComparison.Ordinal));
+            var start = At(scalar.Start);
+            return new TemplateSource(pointer, text, quoted ? start with { Column = start.Column + 1 } : start, singleLine);
+        }
+
         public string? OptionalString(Dictionary<string, YamlNode> fields, string key)
         {
             if (!fields.TryGetValue(key, out var node))

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using TalkingBinaries.Workflow.Variables;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -6,9 +8,9 @@ namespace TalkingBinaries.Workflow.DevFiles;
 /// <summary>Reads and validates a DevFile, collecting every problem with its line and column before anything runs.</summary>
 public static partial class DevFileLoader
 {
-    private static readonly string[] TopLevelKeys = ["plugins", "steps", "max_parallel"];
+    private static readonly string[] TopLevelKeys = ["plugins", "steps", "max_parallel", "vars", "secrets"];
     private static readonly string[] PluginKeys = ["ref", "name", "path", "protocol"];
-    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if"];
     private static readonly string[] Protocols = ["v1", "seed"];
 
     /// <summary>Loads the DevFile at <paramref name="path"/>.</summary>
@@ -55,6 +57,8 @@ public static partial class DevFileLoader
         var plugins = new List<PluginDefinition>();
         var steps = new List<StepDefinition>();
         int? maxParallel = null;
+        var vars = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var secrets = new List<string>();
         foreach (var (keyNode, value) in root.Children)
         {
             var key = context.Key(keyNode, TopLevelKeys, "at the top level");
@@ -76,6 +80,36 @@ public static partial class DevFileLoader
                         if (ReadStep(context, item) is { } step)
                         {
                             steps.Add(step);
+                        }
+                    }
+
+                    break;
+                case "vars":
+                    if (value is YamlMappingNode varsMapping)
+                    {
+                        foreach (var (nameNode, varValue) in varsMapping.Children)
+                        {
+                            var varName = (nameNode as YamlScalarNode)?.Value ?? string.Empty;
+                            if (!VariableNames.IsValid(varName))
+                            {
+                                context.Error(nameNode.Start, $"'{varName}' is not a variable name; use letters, digits, '_' and '-', starting with a letter or '_'");
+                            }
+
+                            vars[varName] = YamlJson.ToJson(varValue);
+                        }
+                    }
+                    else if (value is not YamlScalarNode { Value: "" or "~" or "null" or null })
+                    {
+                        context.Error(value.Start, "'vars' must be a mapping of names to values, e.g. 'vars: { region: eu-west-1 }'");
+                    }
+
+                    break;
+                case "secrets":
+                    foreach (var item in context.Sequence(value, "secrets"))
+                    {
+                        if (context.Scalar(item, "secrets") is { Length: > 0 } secretName)
+                        {
+                            secrets.Add(secretName);
                         }
                     }
 
@@ -106,12 +140,17 @@ public static partial class DevFileLoader
             context.Errors.AddRange(Planning.StepGraph.Validate(steps));
         }
 
+        if (context.Errors.Count == 0)
+        {
+            context.Errors.AddRange(Planning.ExpressionChecks.Validate(steps));
+        }
+
         if (context.Errors.Count > 0)
         {
             throw new DevFileException(context.Errors.OrderBy(error => error.Location.Line).ThenBy(error => error.Location.Column).ToList());
         }
 
-        return new DevFile(context.File, plugins, steps) { MaxParallel = maxParallel };
+        return new DevFile(context.File, plugins, steps) { MaxParallel = maxParallel, Vars = vars, Secrets = secrets };
     }
 
     private static PluginDefinition? ReadPlugin(Context context, YamlNode node)
@@ -153,11 +192,19 @@ public static partial class DevFileLoader
         var name = context.RequiredString(mapping, fields, "name", "a step", "a unique name, e.g. 'name: build'");
         var plugin = context.RequiredString(mapping, fields, "plugin", "a step", "the ref of a plugin under 'plugins:'");
         var config = YamlJson.EmptyObject;
+        var templates = new List<TemplateSource>();
         if (fields.TryGetValue("config", out var configNode))
         {
             if (configNode is YamlMappingNode)
             {
                 config = YamlJson.ToJson(configNode);
+                foreach (var (pointer, scalar) in YamlJson.Scalars(configNode))
+                {
+                    if (scalar.Value is { } text && Expressions.Template.Contains(text))
+                    {
+                        templates.Add(context.Template(pointer, scalar));
+                    }
+                }
             }
             else if (!(configNode is YamlScalarNode { Value: "" or "~" or "null" or null }))
             {
@@ -168,9 +215,14 @@ public static partial class DevFileLoader
         var parallel = context.Boolean(fields, "parallel");
         var continueOnError = context.Boolean(fields, "continue_on_error");
         TimeSpan? timeout = null;
+        TemplateSource? timeoutTemplate = null;
         if (fields.TryGetValue("timeout", out var timeoutNode) && context.Scalar(timeoutNode, "timeout") is { } timeoutText)
         {
-            if (Durations.TryParse(timeoutText, out var duration) && duration > TimeSpan.Zero)
+            if (Expressions.Template.Contains(timeoutText))
+            {
+                timeoutTemplate = context.Template("timeout", (YamlScalarNode)timeoutNode);
+            }
+            else if (Durations.TryParse(timeoutText, out var duration) && duration > TimeSpan.Zero)
             {
                 timeout = duration;
             }
@@ -178,6 +230,12 @@ public static partial class DevFileLoader
             {
                 context.Error(timeoutNode.Start, $"'timeout' must be a duration above zero such as 30s, 2m or 500ms, not '{timeoutText}'");
             }
+        }
+
+        TemplateSource? condition = null;
+        if (fields.TryGetValue("if", out var ifNode) && context.Scalar(ifNode, "if") is { Length: > 0 })
+        {
+            condition = context.Template("if", (YamlScalarNode)ifNode);
         }
 
         IReadOnlyList<StepReference>? needs = null;
@@ -191,6 +249,9 @@ public static partial class DevFileLoader
             Needs = needs,
             Timeout = timeout,
             ContinueOnError = continueOnError,
+            If = condition,
+            TimeoutTemplate = timeoutTemplate,
+            ConfigTemplates = templates,
         };
     }
 

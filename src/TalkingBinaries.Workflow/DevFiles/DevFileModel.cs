@@ -11,6 +11,12 @@ public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugin
     /// <summary>The most steps that run at once (<c>max_parallel</c>); null for the default, the number of processors.</summary>
     public int? MaxParallel { get; init; }
 
+    /// <summary>The <c>vars</c> block: initial global variables, by name.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Vars { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>The <c>secrets</c> list: environment variables read as <c>secrets.NAME</c> and masked in all output.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
     /// <summary>The file name every search looks for.</summary>
     public const string FileName = "DevFile";
 
@@ -53,6 +59,26 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
 
     /// <summary>A failure of this step neither stops the run nor blocks the steps that need it (<c>continue_on_error</c>).</summary>
     public bool ContinueOnError { get; init; }
+
+    /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
+    public TemplateSource? If { get; init; }
+
+    /// <summary>The <c>timeout</c> when it holds an expression, worked out when the step starts.</summary>
+    public TemplateSource? TimeoutTemplate { get; init; }
+
+    /// <summary>The strings of <c>config</c> that hold <c>${{ }}</c> expressions.</summary>
+    public IReadOnlyList<TemplateSource> ConfigTemplates { get; init; } = [];
+}
+
+/// <summary>A DevFile string that holds <c>${{ }}</c> expressions, with where it is.</summary>
+/// <param name="Place">Where in the step it is: <c>if</c>, <c>timeout</c>, or a JSON pointer into <c>config</c> such as <c>/env/NAME</c>.</param>
+/// <param name="Text">The string as written (without YAML quoting).</param>
+/// <param name="Location">Where its first character is.</param>
+/// <param name="SingleLine">Whether positions in <paramref name="Text"/> map to columns of one line.</param>
+public sealed record TemplateSource(string Place, string Text, SourceLocation Location, bool SingleLine)
+{
+    /// <summary>The place of the character at <paramref name="position"/> in <see cref="Text"/>.</summary>
+    public SourceLocation At(int position) => SingleLine ? Location with { Column = Location.Column + position } : Location;
 }
 
 /// <summary>A step named in another step's <c>needs</c>, with where it was named.</summary>

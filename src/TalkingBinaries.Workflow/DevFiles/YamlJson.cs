@@ -25,6 +25,38 @@ internal static class YamlJson
 
     public static JsonElement EmptyObject { get; } = JsonDocument.Parse("{}").RootElement.Clone();
 
+    /// <summary>Every scalar under <paramref name="node"/> with its JSON pointer (<c>/env/NAME</c>, <c>/commands/1</c>).</summary>
+    public static IEnumerable<(string Pointer, YamlScalarNode Node)> Scalars(YamlNode node, string pointer = "")
+    {
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping.Children)
+                {
+                    var name = key is YamlScalarNode scalarKey ? scalarKey.Value ?? string.Empty : key.ToString();
+                    foreach (var found in Scalars(value, $"{pointer}/{name}"))
+                    {
+                        yield return found;
+                    }
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                for (var index = 0; index < sequence.Children.Count; index++)
+                {
+                    foreach (var found in Scalars(sequence.Children[index], $"{pointer}/{index.ToString(CultureInfo.InvariantCulture)}"))
+                    {
+                        yield return found;
+                    }
+                }
+
+                break;
+            case YamlScalarNode scalar:
+                yield return (pointer, scalar);
+                break;
+        }
+    }
+
     private static void Write(Utf8JsonWriter writer, YamlNode node)
     {
         switch (node)

@@ -24,6 +24,9 @@ public sealed record RunReport
     /// <summary>Wall time of the run, in milliseconds.</summary>
     public required double DurationMs { get; init; }
 
+    /// <summary>The global variables at the end of the run, secrets masked.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Variables { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
+
     /// <summary>Every step, in file order.</summary>
     public required IReadOnlyList<StepReport> Steps { get; init; }
 }

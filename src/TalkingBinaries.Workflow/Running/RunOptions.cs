@@ -28,6 +28,12 @@ public sealed record RunOptions
     /// <summary>How long the whole run may take; null for no limit.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Variables from the command line and var-files; they override the DevFile's <c>vars</c>.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Variables { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
+
+    /// <summary>Secrets from var-files, by name; seen as <c>secrets.NAME</c> and masked in all output.</summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Run only this step and the steps it waits for; null for every step.</summary>
     public string? Step { get; init; }
 

@@ -4,23 +4,37 @@ using TalkingBinaries.Hosting;
 using TalkingBinaries.Protocol;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Expressions;
 using TalkingBinaries.Workflow.Reporting;
 
 namespace TalkingBinaries.Workflow.Running;
 
 public sealed partial class WorkflowRunner
 {
-    private async Task<StepReport> RunStepAsync(string runId, StepDefinition step, RunState run)
+    private async Task<StepReport> RunStepAsync(string runId, StepDefinition step, RunState run, ExpressionStatus status)
     {
         var plugin = _devFile.Plugin(step.Plugin);
         var executable = _executables[plugin.Ref];
-        var (parallel, instance) = PlaceInRun(step, executable);
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(run.Stop);
-        if (step.Timeout is { } timeout)
+        JsonElement config;
+        TimeSpan? timeout;
+        try
         {
-            cancellation.CancelAfter(timeout);
+            config = _expressions.Config(step, status);
+            timeout = _expressions.Timeout(step, status);
+        }
+        catch (StepSetupException exception)
+        {
+            return SetupFailed(step, exception);
         }
 
+        var (parallel, instance) = PlaceInRun(step, executable);
+
+        // A step that runs because of its condition after the run began to stop is not stopped by that.
+        using var timedOut = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan);
+        var stop = run.Stop.IsCancellationRequested ? _options.Force : run.Stop;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stop, timedOut.Token);
+
+        _intervals[step.Name] = (DateTimeOffset.UtcNow, null);
         _observer.StepStarting(step);
         try
         {
@@ -35,20 +49,26 @@ public sealed partial class WorkflowRunner
                 OnEvent = pluginEvent => Relay(step, pluginEvent),
             };
             var report = plugin.Protocol == PluginProtocol.Seed
-                ? await RunSeedStepAsync(step, info, parallel.Enabled, cancellation.Token).ConfigureAwait(false)
-                : await RunV1StepAsync(runId, step, info, parallel, cancellation.Token).ConfigureAwait(false);
+                ? await RunSeedStepAsync(step, info, config, parallel.Enabled, cancellation.Token).ConfigureAwait(false)
+                : await RunV1StepAsync(runId, step, info, config, parallel, cancellation.Token).ConfigureAwait(false);
+            if (_conflicts.TryGetValue(step.Name, out var conflict) && report.Status != StepStatus.Cancelled)
+            {
+                return report with { Status = StepStatus.Failed, Error = conflict };
+            }
+
             if (report.Status != StepStatus.Cancelled || !cancellation.IsCancellationRequested)
             {
                 return report;
             }
 
             // Stopped by us: say why. Its own timeout is a failure of the step; anything else stopped it from outside.
-            return run.Stop.IsCancellationRequested
-                ? report with { Error = $"{run.Reason}; {report.Error}" }
-                : report with { Status = StepStatus.Failed, Error = $"timed out after {Durations.Format(step.Timeout!.Value)}; {report.Error}" };
+            return timedOut.IsCancellationRequested && !stop.IsCancellationRequested
+                ? report with { Status = StepStatus.Failed, Error = $"timed out after {Durations.Format(timeout!.Value)}; {report.Error}" }
+                : report with { Error = $"{run.Reason}; {report.Error}" };
         }
         finally
         {
+            _intervals[step.Name] = (_intervals[step.Name].Started, DateTimeOffset.UtcNow);
             _instances.Release(executable, instance);
         }
     }
@@ -72,7 +92,7 @@ public sealed partial class WorkflowRunner
         return (info, instance);
     }
 
-    private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginStartInfo info, ParallelInfo parallel, CancellationToken cancellationToken)
+    private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginStartInfo info, JsonElement config, ParallelInfo parallel, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -95,7 +115,7 @@ public sealed partial class WorkflowRunner
             {
                 await process.InitializeAsync(_options.Host, cancellationToken).ConfigureAwait(false);
                 var result = await process.RunStepAsync(
-                    new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = step.Config, Parallel = parallel },
+                    new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = config, Parallel = parallel, Variables = _variables.Snapshot() },
                     cancellationToken,
                     _options.Force).ConfigureAwait(false);
                 outputs = result.Outputs;
@@ -155,14 +175,14 @@ public sealed partial class WorkflowRunner
         return $"{message}{code} (plugin '{process.Name}', pid {process.Pid})";
     }
 
-    private async Task<StepReport> RunSeedStepAsync(StepDefinition step, PluginStartInfo info, bool parallel, CancellationToken cancellationToken)
+    private async Task<StepReport> RunSeedStepAsync(StepDefinition step, PluginStartInfo info, JsonElement config, bool parallel, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         SeedStepResult result;
         try
         {
-            result = await SeedPlugin.RunAsync(info, step.Config, _options.Stop, parallel, cancellationToken, _options.Force).ConfigureAwait(false);
+            result = await SeedPlugin.RunAsync(info, config, _options.Stop, parallel, cancellationToken, _options.Force).ConfigureAwait(false);
         }
         catch (PluginException exception)
         {

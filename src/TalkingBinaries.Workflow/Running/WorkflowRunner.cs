@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Planning;
+using TalkingBinaries.Workflow.Expressions;
 using TalkingBinaries.Workflow.Reporting;
+using TalkingBinaries.Workflow.Variables;
 
 namespace TalkingBinaries.Workflow.Running;
 
@@ -24,6 +28,12 @@ public sealed partial class WorkflowRunner
     private readonly StepGraph _graph;
     private readonly IReadOnlyList<string> _selected;
     private readonly InstanceAllocator _instances = new();
+    private readonly VariableStore _variables;
+    private readonly SecretMasker _masker = new();
+    private readonly ConcurrentDictionary<string, StepReport> _finished = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Started, DateTimeOffset? Finished)> _intervals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _conflicts = new(StringComparer.Ordinal);
+    private readonly RunExpressions _expressions;
 
     /// <summary>Prepares a run: locates every plugin the DevFile declares and picks the steps to run.</summary>
     /// <exception cref="DevFileException">A plugin cannot be found (each error names the plugin's line), or <see cref="RunOptions.Step"/> names no step.</exception>
@@ -40,6 +50,35 @@ public sealed partial class WorkflowRunner
         }
 
         _selected = options.Step is { } name ? _graph.Closure(name) : devFile.Steps.Select(step => step.Name).ToList();
+
+        var initial = new Dictionary<string, JsonElement>(devFile.Vars, StringComparer.Ordinal);
+        foreach (var (variable, value) in options.Variables)
+        {
+            initial[variable] = value;
+        }
+
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var secret in devFile.Secrets)
+        {
+            // Read explicitly, by name: nothing else of the environment is taken implicitly.
+            if (Environment.GetEnvironmentVariable(secret) is { } value)
+            {
+                secrets[secret] = value;
+            }
+        }
+
+        foreach (var (secret, value) in options.Secrets)
+        {
+            secrets[secret] = value;
+        }
+
+        foreach (var value in secrets.Values)
+        {
+            _masker.Add(value);
+        }
+
+        _variables = new VariableStore(initial);
+        _expressions = new RunExpressions(_variables, secrets, _finished);
     }
 
     /// <summary>The most steps this run runs at once.</summary>
@@ -85,7 +124,9 @@ public sealed partial class WorkflowRunner
         }
 
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
-        var reports = _selected.Select(name => tasks[name].Result).ToList();
+
+        // Mask again at the end: a plugin may have registered a secret after an earlier step reported it.
+        var reports = _selected.Select(name => Mask(tasks[name].Result)).ToList();
         var status = run.Interrupted ? RunStatus.Cancelled
             : run.TimedOut ? RunStatus.TimedOut
             : reports.Any(report => report.Status is StepStatus.Failed or StepStatus.Cancelled && !_devFile.Step(report.Name).ContinueOnError) ? RunStatus.Failed
@@ -100,6 +141,7 @@ public sealed partial class WorkflowRunner
             FinishedAt = DateTimeOffset.UtcNow,
             DurationMs = clock.Elapsed.TotalMilliseconds,
             Steps = reports,
+            Variables = _masker.Apply(_variables.Snapshot()),
         };
         _observer.RunFinished(result);
         return result;
@@ -109,23 +151,27 @@ public sealed partial class WorkflowRunner
     {
         // Let the caller create every task before any of them runs further.
         await Task.Yield();
+
+        // A condition that looks at the run's state (failure(), always(), cancelled()) decides for itself whether the
+        // step runs after a failure or an interruption; any other step needs everything it waits for to succeed.
+        var statusAware = RunExpressions.IsStatusAware(step);
         foreach (var dependency in _graph.Dependencies[step.Name])
         {
             var report = await tasks[dependency].ConfigureAwait(false);
-            if (!Satisfies(report))
+            if (!statusAware && !Satisfies(report))
             {
                 return Skip(step, run.Stop.IsCancellationRequested ? run.Reason : $"it waits for step '{dependency}', which {Describe(report.Status)}");
             }
         }
 
-        if (run.Stop.IsCancellationRequested)
+        if (!statusAware && run.Stop.IsCancellationRequested)
         {
             return Skip(step, run.Reason);
         }
 
         try
         {
-            await slots.WaitAsync(run.Stop).ConfigureAwait(false);
+            await slots.WaitAsync(statusAware ? _options.Force : run.Stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -135,12 +181,31 @@ public sealed partial class WorkflowRunner
         StepReport result;
         try
         {
-            if (run.Stop.IsCancellationRequested)
+            if (!statusAware && run.Stop.IsCancellationRequested)
             {
                 return Skip(step, run.Reason);
             }
 
-            result = await RunStepAsync(runId, step, run).ConfigureAwait(false);
+            var status = new ExpressionStatus(AnyFailed: run.FailedFirst is not null, Cancelled: run.Interrupted || run.TimedOut);
+            bool condition;
+            try
+            {
+                condition = _expressions.Condition(step, status);
+            }
+            catch (StepSetupException exception)
+            {
+                result = SetupFailed(step, exception);
+                run.Fail(step.Name);
+                _observer.StepFinished(step, result);
+                return Finish(result);
+            }
+
+            if (!condition)
+            {
+                return Skip(step, $"its condition is false: if: {step.If!.Text}");
+            }
+
+            result = await RunStepAsync(runId, step, run, status).ConfigureAwait(false);
         }
         finally
         {
@@ -152,9 +217,32 @@ public sealed partial class WorkflowRunner
             run.Fail(step.Name);
         }
 
+        result = Mask(result);
         _observer.StepFinished(step, result);
-        return result;
+        return Finish(result);
     }
+
+    private StepReport Finish(StepReport report)
+    {
+        _finished[report.Name] = report;
+        return report;
+    }
+
+    private StepReport Mask(StepReport report) => _masker.IsEmpty ? report : report with
+    {
+        Error = report.Error is { } error ? _masker.Apply(error) : null,
+        Outputs = _masker.Apply(report.Outputs),
+    };
+
+    private static StepReport SetupFailed(StepDefinition step, StepSetupException exception) => new()
+    {
+        Name = step.Name,
+        Plugin = step.Plugin,
+        Status = StepStatus.Failed,
+        StartedAt = DateTimeOffset.UtcNow,
+        FinishedAt = DateTimeOffset.UtcNow,
+        Error = exception.Message,
+    };
 
     private bool Satisfies(StepReport report) =>
         report.Status == StepStatus.Succeeded || (report.Status == StepStatus.Failed && _devFile.Step(report.Name).ContinueOnError);
@@ -171,7 +259,7 @@ public sealed partial class WorkflowRunner
     {
         var skipped = new StepReport { Name = step.Name, Plugin = step.Plugin, Status = StepStatus.Skipped, Error = reason };
         _observer.StepFinished(step, skipped);
-        return skipped;
+        return Finish(skipped);
     }
 
     private void Relay(StepDefinition step, PluginEvent pluginEvent)
@@ -179,13 +267,41 @@ public sealed partial class WorkflowRunner
         switch (pluginEvent)
         {
             case PluginLogEvent line:
-                _observer.StepLog(step, line);
+                _observer.StepLog(step, _masker.IsEmpty ? line : line with { Text = _masker.Apply(line.Text) });
+                break;
+            case PluginSecretEvent secret:
+                _masker.Add(secret.Value);
+                break;
+            case PluginVariableEvent variable:
+                SetVariable(step, variable);
                 break;
             case PluginProgressEvent progress:
                 _observer.StepProgress(step, progress);
                 break;
         }
     }
+
+    private void SetVariable(StepDefinition step, PluginVariableEvent variable)
+    {
+        if (variable.Secret)
+        {
+            _masker.Add(variable.Value);
+        }
+
+        var problem = !VariableNames.IsValid(variable.Name)
+            ? $"the plugin set a variable named '{variable.Name}'; names are letters, digits, '_' and '-', starting with a letter or '_'"
+            : _variables.Set(variable.Name, variable.Value, step.Name, other => RanAlongside(step.Name, other));
+        if (problem is not null)
+        {
+            _conflicts.TryAdd(step.Name, problem);
+            Relay(step, new PluginLogEvent(variable.Plugin, variable.Pid, step.Name, variable.Timestamp, PluginLogSource.Host, Protocol.Messages.LogLevels.Error, problem));
+        }
+    }
+
+    /// <summary>Whether <paramref name="other"/> ran at some moment while <paramref name="step"/> was running.</summary>
+    private bool RanAlongside(string step, string other) =>
+        _intervals.TryGetValue(step, out var mine) && _intervals.TryGetValue(other, out var theirs)
+        && (theirs.Finished is not { } finished || finished > mine.Started);
 
     private static double Milliseconds(TimeSpan? span) => span is { } value ? Math.Round(value.TotalMilliseconds, 3) : 0;
 }

@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Expressions;
+using TalkingBinaries.Workflow.Planning;
+using TalkingBinaries.Workflow.Reporting;
+using TalkingBinaries.Workflow.Variables;
+
+namespace TalkingBinaries.Workflow.Running;
+
+/// <summary>Works out a step's <c>${{ }}</c> when it is about to start, from the run as it stands then.</summary>
+/// <remarks>Thread-safe. <c>env</c> is read from the host's environment, and only where an expression asks for it.</remarks>
+internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionary<string, string> secrets, ConcurrentDictionary<string, StepReport> finished)
+{
+    private static readonly string[] StatusFunctions = ["failure", "always", "cancelled"];
+
+    /// <summary>Whether a step's condition looks at the run's state, so it may run after a failure or an interruption.</summary>
+    public static bool IsStatusAware(StepDefinition step) =>
+        step.If is { } condition && ExpressionChecks.Parse(condition).Any(expression => expression.Functions.Any(StatusFunctions.Contains));
+
+    /// <summary>The step's condition; true when it has none.</summary>
+    public bool Condition(StepDefinition step, ExpressionStatus status)
+    {
+        if (step.If is not { } condition)
+        {
+            return true;
+        }
+
+        var context = Context(status);
+        return Evaluate(condition, () => ExpressionChecks.Parse(condition) is [var single] && !Template.Contains(condition.Text)
+            ? single.Evaluate(context)
+            : Template.Parse(condition.Text).Evaluate(context)) is var value && Truthiness.IsTruthy(value);
+    }
+
+    /// <summary>The step's config with every <c>${{ }}</c> replaced.</summary>
+    public JsonElement Config(StepDefinition step, ExpressionStatus status)
+    {
+        if (step.ConfigTemplates.Count == 0)
+        {
+            return step.Config;
+        }
+
+        var context = Context(status);
+        var templates = step.ConfigTemplates.ToDictionary(source => source.Place, StringComparer.Ordinal);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, step.Config, string.Empty, templates, context);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The step's timeout, worked out if it holds an expression.</summary>
+    public TimeSpan? Timeout(StepDefinition step, ExpressionStatus status)
+    {
+        if (step.TimeoutTemplate is not { } source)
+        {
+            return step.Timeout;
+        }
+
+        var value = Evaluate(source, () => Template.Parse(source.Text).Evaluate(Context(status)));
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        return Durations.TryParse(text, out var timeout) && timeout > TimeSpan.Zero
+            ? timeout
+            : throw new StepSetupException(source.Location, $"'timeout' came out as '{text}', which is not a duration above zero such as 30s, 2m or 500ms");
+    }
+
+    private static JsonElement Evaluate(TemplateSource source, Func<JsonElement> evaluate)
+    {
+        try
+        {
+            return evaluate();
+        }
+        catch (ExpressionException exception)
+        {
+            throw new StepSetupException(source.At(exception.Position), $"in '{source.Text}': {exception.Message}");
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonElement value, string pointer, Dictionary<string, TemplateSource> templates, ExpressionContext context)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, property.Value, $"{pointer}/{property.Name}", templates, context);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    Write(writer, item, $"{pointer}/{index++}", templates, context);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String when templates.TryGetValue(pointer, out var source):
+                Evaluate(source, () => Template.Parse(source.Text).Evaluate(context)).WriteTo(writer);
+                break;
+            default:
+                value.WriteTo(writer);
+                break;
+        }
+    }
+
+    private ExpressionContext Context(ExpressionStatus status) => new()
+    {
+        Roots = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        {
+            ["vars"] = JsonObjects.From(variables.Snapshot()),
+            ["steps"] = JsonObjects.Steps(finished),
+            ["env"] = JsonObjects.Environment(),
+            ["secrets"] = JsonObjects.From(secrets),
+        },
+        Status = status,
+    };
+}
