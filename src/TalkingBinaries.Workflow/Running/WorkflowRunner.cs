@@ -4,8 +4,8 @@ using System.Text.Json;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Workflow.DevFiles;
-using TalkingBinaries.Workflow.Planning;
 using TalkingBinaries.Workflow.Expressions;
+using TalkingBinaries.Workflow.Planning;
 using TalkingBinaries.Workflow.Reporting;
 using TalkingBinaries.Workflow.Variables;
 
