@@ -24,6 +24,12 @@ return await Plugin.RunAsync(
                 step.LogInfo("waiting for cancellation");
                 await Task.Delay(Timeout.Infinite, cancellationToken);
                 break;
+            case "set-var":
+                step.SetVariable("plain", "value");
+                step.SetVariable("hidden", JsonDocument.Parse("{\"key\":\"shh\"}").RootElement, secret: true);
+                step.AddSecret("runtime-secret");
+                step.SetOutput("seen", JsonSerializer.SerializeToElement(step.Variables.Keys.ToList(), SdkTestJson.Default.ListString));
+                break;
             case "fail":
                 throw new StepFailedException("told to fail", "told") { ExitCode = 7 };
             case "throw":
@@ -53,4 +59,5 @@ internal sealed record SdkTestConfig
 }
 
 [JsonSerializable(typeof(SdkTestConfig))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class SdkTestJson : JsonSerializerContext;

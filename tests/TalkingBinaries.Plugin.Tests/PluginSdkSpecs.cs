@@ -69,6 +69,31 @@ public sealed class PluginSdkSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Variables_and_secrets_set_through_the_SDK_reach_the_host_and_variables_reach_the_step()
+    {
+        var result = await _plugin.RunStepAsync(
+            new StepRunParams
+            {
+                RunId = "run-1",
+                StepId = "sdk",
+                Step = "sdk",
+                Config = JsonDocument.Parse("""{"mode":"set-var"}""").RootElement.Clone(),
+                Variables = new Dictionary<string, JsonElement> { ["given"] = JsonDocument.Parse("1").RootElement.Clone() },
+            },
+            _deadline);
+
+        Assert.Equal(["given"], result.Outputs["seen"].EnumerateArray().Select(item => item.GetString()));
+        var variables = _events.OfType<PluginVariableEvent>().ToList();
+        Assert.Equal(["plain", "hidden"], variables.Select(variable => variable.Name));
+        Assert.Equal("value", variables[0].Value.GetString());
+        Assert.False(variables[0].Secret);
+        Assert.Equal("shh", variables[1].Value.GetProperty("key").GetString());
+        Assert.True(variables[1].Secret);
+        Assert.All(variables, variable => Assert.Equal("sdk", variable.StepId));
+        Assert.Equal("runtime-secret", Assert.Single(_events.OfType<PluginSecretEvent>()).Value);
+    }
+
+    [Fact]
     public async Task A_step_failed_exception_becomes_a_structured_failure()
     {
         var result = await Run("""{"mode":"fail"}""");
