@@ -43,6 +43,9 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
         }
     }
 
+    public override void PluginLog(string plugin, PluginLogEvent line) =>
+        terminal.Line($"{terminal.Dim($"[plugin {plugin}]")} {(line.Level is LogLevels.Warn or LogLevels.Error ? terminal.Yellow($"{line.Level}: ") : string.Empty)}{line.Text}");
+
     public override void StepProgress(StepDefinition step, PluginProgressEvent progress)
     {
         var fraction = progress.Fraction is { } value ? $"{value * 100:0}% " : string.Empty;

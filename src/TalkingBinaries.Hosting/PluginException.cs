@@ -19,4 +19,10 @@ public sealed class PluginException : Exception
 
     /// <summary>How the plugin process ended, when it has.</summary>
     public ExitStatus? ExitStatus { get; init; }
+
+    /// <summary>The plugin process, when one was started.</summary>
+    public int? Pid { get; init; }
+
+    /// <summary>From the process's spawn to its exit, when it has exited.</summary>
+    public TimeSpan? BinaryTime { get; init; }
 }

@@ -176,7 +176,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
     }
 
     private PluginException Fail(string what, ExitStatus? status) =>
-        new($"plugin '{Name}' (pid {Pid}) {what}") { ExitStatus = status };
+        new($"plugin '{Name}' (pid {Pid}) {what}") { ExitStatus = status, Pid = Pid };
 
     private static string Describe(ExitStatus? status) => status switch
     {

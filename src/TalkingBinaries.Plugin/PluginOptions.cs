@@ -11,4 +11,8 @@ public sealed record PluginOptions
 
     /// <summary>How many steps the plugin runs at once when a host sends several (warm plugins).</summary>
     public int MaxConcurrency { get; init; } = 1;
+
+    /// <summary>Whether the plugin stays alive to serve every step of a run that uses it, instead of one process per step.</summary>
+    /// <remarks>True by default: the SDK serves any number of steps. Set it false for a plugin that keeps state between steps it should not.</remarks>
+    public bool Warm { get; init; } = true;
 }

@@ -173,7 +173,7 @@ internal sealed class PluginServer : IAsyncDisposable
         {
             ProtocolVersion = version.Value,
             Plugin = new PeerInfo(_options.Name, _options.Version),
-            Capabilities = new PluginCapabilities { Cancel = true, MaxConcurrency = Math.Max(1, _options.MaxConcurrency) },
+            Capabilities = new PluginCapabilities { Cancel = true, Warm = _options.Warm, MaxConcurrency = Math.Max(1, _options.MaxConcurrency) },
         };
         await TryWriteAsync(() => _writer.WriteResultAsync(id, result, ProtocolJsonContext.Default.InitializeResult)).ConfigureAwait(false);
     }

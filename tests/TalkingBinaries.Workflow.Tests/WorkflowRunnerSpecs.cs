@@ -45,7 +45,9 @@ public sealed class WorkflowRunnerSpecs : IDisposable
         Assert.All(report.Steps, step =>
         {
             Assert.Equal(StepStatus.Succeeded, step.Status);
-            Assert.Equal(0, step.ExitCode);
+
+            // echo and shell are warm plugins: their processes outlive the steps, so no exit code per step.
+            Assert.Null(step.ExitCode);
             Assert.True(step.BinaryTimeMs > 0);
             Assert.True(step.StepTimeMs >= step.BinaryTimeMs);
             Assert.True(step.FinishedAt > step.StartedAt);

@@ -49,7 +49,7 @@ public sealed record PluginCapabilities
     /// <summary>The plugin stops a step early when it receives <c>step/cancel</c>.</summary>
     public bool Cancel { get; init; }
 
-    /// <summary>The plugin serves more than one step per process (warm plugins); hosts of v1 run one step per process regardless.</summary>
+    /// <summary>The plugin serves every step of a run in one process (a warm plugin) instead of one process per step.</summary>
     public bool Warm { get; init; }
 
     /// <summary>How many <c>step/run</c> requests the plugin handles at once.</summary>

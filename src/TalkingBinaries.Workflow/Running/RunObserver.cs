@@ -23,6 +23,11 @@ public abstract class RunObserver
     {
     }
 
+    /// <summary>A warm plugin said something that is about no single step (a stderr line while it ran several).</summary>
+    public virtual void PluginLog(string plugin, PluginLogEvent line)
+    {
+    }
+
     /// <summary>A step's plugin reported progress.</summary>
     public virtual void StepProgress(StepDefinition step, PluginProgressEvent progress)
     {

@@ -38,19 +38,9 @@ public sealed partial class WorkflowRunner
         _observer.StepStarting(step);
         try
         {
-            var info = new PluginStartInfo
-            {
-                ExecutablePath = executable,
-                DisplayName = plugin.Ref,
-                WorkingDirectory = _devFile.Directory,
-                HandshakeTimeout = _options.HandshakeTimeout,
-                DrainTimeout = _options.DrainTimeout,
-                CancelTimeout = _options.Stop.Grace / 2,
-                OnEvent = pluginEvent => Relay(step, pluginEvent),
-            };
             var report = plugin.Protocol == PluginProtocol.Seed
-                ? await RunSeedStepAsync(step, info, config, parallel.Enabled, cancellation.Token).ConfigureAwait(false)
-                : await RunV1StepAsync(runId, step, info, config, parallel, cancellation.Token).ConfigureAwait(false);
+                ? await RunSeedStepAsync(step, StartInfo(plugin, executable, pluginEvent => Relay(step, pluginEvent)), config, parallel.Enabled, cancellation.Token).ConfigureAwait(false)
+                : await RunV1StepAsync(runId, step, _pools[plugin.Ref], config, parallel, cancellation.Token).ConfigureAwait(false);
             if (_conflicts.TryGetValue(step.Name, out var conflict) && report.Status != StepStatus.Cancelled)
             {
                 return report with { Status = StepStatus.Failed, Error = conflict };
@@ -92,87 +82,82 @@ public sealed partial class WorkflowRunner
         return (info, instance);
     }
 
-    private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginStartInfo info, JsonElement config, ParallelInfo parallel, CancellationToken cancellationToken)
+    private PluginStartInfo StartInfo(PluginDefinition plugin, string executable, Action<PluginEvent> onEvent) => new()
+    {
+        ExecutablePath = executable,
+        DisplayName = plugin.Ref,
+        WorkingDirectory = _devFile.Directory,
+        HandshakeTimeout = _options.HandshakeTimeout,
+        DrainTimeout = _options.DrainTimeout,
+        CancelTimeout = _options.Stop.Grace / 2,
+        OnEvent = onEvent,
+    };
+
+    private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginPool pool, JsonElement config, ParallelInfo parallel, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        PluginProcess process;
+        var request = new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = config, Parallel = parallel, Variables = _variables.Snapshot() };
+        StepReport Report(StepStatus status, string? error, PoolStepResult? outcome = null, PluginException? failure = null) => new()
+        {
+            Name = step.Name,
+            Plugin = step.Plugin,
+            Status = status,
+            ExitCode = (outcome?.Exit ?? failure?.ExitStatus)?.Code,
+            Signal = (outcome?.Exit ?? failure?.ExitStatus)?.Signal,
+            Pid = outcome?.Pid ?? failure?.Pid,
+            StartedAt = startedAt,
+            FinishedAt = DateTimeOffset.UtcNow,
+            BinaryTimeMs = outcome is not null ? Milliseconds(outcome.BinaryTime) : failure?.BinaryTime is { } binary ? Milliseconds(binary) : null,
+            StepTimeMs = Milliseconds(clock.Elapsed),
+            Outputs = outcome?.Result?.Outputs ?? new Dictionary<string, JsonElement>(),
+            Error = error,
+        };
+
+        PoolStepResult outcome;
         try
         {
-            process = PluginProcess.Start(info);
+            outcome = await pool.RunStepAsync(request, cancellationToken, _options.Force).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or PluginException)
+        {
+            // Stopped by us before or while starting: a plugin that dies on the way out was still stopped, not failed.
+            var failure = exception as PluginException;
+            return Report(StepStatus.Cancelled, failure?.Message ?? $"plugin '{pool.Name}' was stopping", failure: failure);
         }
         catch (PluginException exception)
         {
-            return new StepReport { Name = step.Name, Plugin = step.Plugin, Status = StepStatus.Failed, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, StepTimeMs = Milliseconds(clock.Elapsed), Error = exception.Message };
+            return Report(StepStatus.Failed, exception.Message, failure: exception);
         }
 
-        await using (process.ConfigureAwait(false))
+        var ended = outcome.Exit is { } exit ? $"plugin '{pool.Name}' (pid {outcome.Pid}) ended with {exit}" : null;
+        if (outcome.Result is not { } result)
         {
-            var status = StepStatus.Failed;
-            string? error = null;
-            IReadOnlyDictionary<string, JsonElement> outputs = new Dictionary<string, JsonElement>();
-            try
-            {
-                await process.InitializeAsync(_options.Host, cancellationToken).ConfigureAwait(false);
-                var result = await process.RunStepAsync(
-                    new StepRunParams { RunId = runId, StepId = step.Name, Step = step.Name, Config = config, Parallel = parallel, Variables = _variables.Snapshot() },
-                    cancellationToken,
-                    _options.Force).ConfigureAwait(false);
-                outputs = result.Outputs;
-                (status, error) = result.Status switch
-                {
-                    StepResultStatus.Succeeded => (StepStatus.Succeeded, null),
-                    StepResultStatus.Cancelled when cancellationToken.IsCancellationRequested => (StepStatus.Cancelled, "the plugin stopped the step"),
-                    StepResultStatus.Cancelled => (StepStatus.Cancelled, result.Error?.Message ?? "the plugin cancelled the step"),
-                    _ => (StepStatus.Failed, DescribeFailure(process, result.Error)),
-                };
-            }
-            catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or PluginException)
-            {
-                // Stopped by us: a plugin that dies or breaks off on the way out was still stopped, not failed.
-                status = StepStatus.Cancelled;
-            }
-            catch (PluginException exception)
-            {
-                error = exception.Message;
-            }
-
-            var exit = await process.StopAsync(_options.Stop, _options.Force).ConfigureAwait(false);
-            if (status == StepStatus.Succeeded && !exit.Succeeded)
-            {
-                Relay(step, new PluginLogEvent(process.Name, process.Pid, step.Name, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
-                    $"the plugin answered, then ended with {exit}"));
-            }
-
-            if (status == StepStatus.Cancelled)
-            {
-                var ended = $"plugin '{process.Name}' (pid {process.Pid}) ended with {exit}";
-                error = error is null ? ended : $"{error}; {ended}";
-            }
-
-            return new StepReport
-            {
-                Name = step.Name,
-                Plugin = step.Plugin,
-                Status = status,
-                ExitCode = exit.Code,
-                Signal = exit.Signal,
-                Pid = process.Pid,
-                StartedAt = startedAt,
-                FinishedAt = DateTimeOffset.UtcNow,
-                BinaryTimeMs = Milliseconds(process.BinaryTime),
-                StepTimeMs = Milliseconds(clock.Elapsed),
-                Outputs = outputs,
-                Error = error,
-            };
+            return Report(StepStatus.Cancelled, ended ?? $"plugin '{pool.Name}' (pid {outcome.Pid}) did not answer", outcome);
         }
+
+        if (result.Status == StepResultStatus.Succeeded && outcome.Exit is { Succeeded: false } badExit)
+        {
+            Relay(step, new PluginLogEvent(pool.Name, outcome.Pid, step.Name, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn, $"the plugin answered, then ended with {badExit}"));
+        }
+
+        return result.Status switch
+        {
+            StepResultStatus.Succeeded => Report(StepStatus.Succeeded, null, outcome),
+            StepResultStatus.Cancelled when cancellationToken.IsCancellationRequested =>
+                Report(StepStatus.Cancelled, ended is null ? "the plugin stopped the step" : $"the plugin stopped the step; {ended}", outcome),
+
+            // A plugin that cancels a step nobody asked it to cancel has failed it.
+            StepResultStatus.Cancelled => Report(StepStatus.Failed, $"the plugin cancelled the step on its own: {result.Error?.Message ?? "no reason given"} (plugin '{pool.Name}', pid {outcome.Pid})", outcome),
+            _ => Report(StepStatus.Failed, DescribeFailure(pool.Name, outcome.Pid, result.Error), outcome),
+        };
     }
 
-    private static string DescribeFailure(PluginProcess process, StepError? error)
+    private static string DescribeFailure(string plugin, int pid, StepError? error)
     {
         var message = error?.Message ?? "the plugin reported a failure without a message";
         var code = error?.Code is { } value ? $" [{value}]" : string.Empty;
-        return $"{message}{code} (plugin '{process.Name}', pid {process.Pid})";
+        return $"{message}{code} (plugin '{plugin}', pid {pid})";
     }
 
     private async Task<StepReport> RunSeedStepAsync(StepDefinition step, PluginStartInfo info, JsonElement config, bool parallel, CancellationToken cancellationToken)

@@ -34,6 +34,7 @@ public sealed partial class WorkflowRunner
     private readonly ConcurrentDictionary<string, (DateTimeOffset Started, DateTimeOffset? Finished)> _intervals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _conflicts = new(StringComparer.Ordinal);
     private readonly RunExpressions _expressions;
+    private readonly Dictionary<string, PluginPool> _pools = new(StringComparer.Ordinal);
 
     /// <summary>Prepares a run: locates every plugin the DevFile declares and picks the steps to run.</summary>
     /// <exception cref="DevFileException">A plugin cannot be found (each error names the plugin's line), or <see cref="RunOptions.Step"/> names no step.</exception>
@@ -115,6 +116,7 @@ public sealed partial class WorkflowRunner
         _observer.RunStarting(_devFile, runId);
         using var run = new RunState(_options.Timeout, cancellationToken);
         using var slots = new SemaphoreSlim(MaxParallel);
+        var warmUps = StartPools(run.Stop);
         var selected = _selected.ToHashSet(StringComparer.Ordinal);
         var tasks = new Dictionary<string, Task<StepReport>>(StringComparer.Ordinal);
         foreach (var name in _graph.Order.Where(selected.Contains))
@@ -124,6 +126,10 @@ public sealed partial class WorkflowRunner
         }
 
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
+
+        // Warm plugins live for the whole run; none outlives it.
+        await Task.WhenAll(warmUps).ConfigureAwait(false);
+        await Task.WhenAll(_pools.Values.Select(pool => pool.StopAsync(_options.Force))).ConfigureAwait(false);
 
         // Mask again at the end: a plugin may have registered a secret after an earlier step reported it.
         var reports = _selected.Select(name => Mask(tasks[name].Result)).ToList();
@@ -155,11 +161,14 @@ public sealed partial class WorkflowRunner
         // A condition that looks at the run's state (failure(), always(), cancelled()) decides for itself whether the
         // step runs after a failure or an interruption; any other step needs everything it waits for to succeed.
         var statusAware = RunExpressions.IsStatusAware(step);
-        foreach (var dependency in _graph.Dependencies[step.Name])
+        var dependencies = _graph.Dependencies[step.Name];
+        foreach (var dependency in dependencies)
         {
             var report = await tasks[dependency].ConfigureAwait(false);
             if (!statusAware && !Satisfies(report))
             {
+                // Finish only after everything it waits for has: a step that waits for this one may use their outputs.
+                await Task.WhenAll(dependencies.Select(name => tasks[name])).ConfigureAwait(false);
                 return Skip(step, run.Stop.IsCancellationRequested ? run.Reason : $"it waits for step '{dependency}', which {Describe(report.Status)}");
             }
         }
@@ -194,8 +203,12 @@ public sealed partial class WorkflowRunner
             }
             catch (StepSetupException exception)
             {
-                result = SetupFailed(step, exception);
-                run.Fail(step.Name);
+                result = Mask(SetupFailed(step, exception));
+                if (!step.ContinueOnError)
+                {
+                    run.Fail(step.Name);
+                }
+
                 _observer.StepFinished(step, result);
                 return Finish(result);
             }
@@ -241,8 +254,39 @@ public sealed partial class WorkflowRunner
         Status = StepStatus.Failed,
         StartedAt = DateTimeOffset.UtcNow,
         FinishedAt = DateTimeOffset.UtcNow,
+        StepTimeMs = 0,
         Error = exception.Message,
     };
+
+    /// <summary>A pool for each protocol-v1 plugin the run uses; the first few are started ahead of their first step.</summary>
+    private List<Task> StartPools(CancellationToken stop)
+    {
+        var used = _selected.Select(name => _devFile.Step(name).Plugin).Distinct(StringComparer.Ordinal)
+            .Select(_devFile.Plugin).Where(plugin => plugin.Protocol == PluginProtocol.V1).ToList();
+        foreach (var plugin in used)
+        {
+            var reference = plugin.Ref;
+            _pools[reference] = new PluginPool(
+                StartInfo(plugin, _executables[reference], pluginEvent => RouteEvent(reference, pluginEvent)),
+                new PluginPoolOptions { Host = _options.Host, Stop = _options.Stop });
+        }
+
+        // Pre-warm, bounded by the run's parallelism: start-up overlaps other plugins' start-up and earlier steps.
+        return used.Take(MaxParallel).Select(plugin => _pools[plugin.Ref].WarmUpAsync(stop)).ToList();
+    }
+
+    /// <summary>Hands a pooled plugin's event to the step it is about, or shows it as the plugin's own.</summary>
+    private void RouteEvent(string plugin, PluginEvent pluginEvent)
+    {
+        if (pluginEvent.StepId is { } stepId && _selected.Contains(stepId, StringComparer.Ordinal))
+        {
+            Relay(_devFile.Step(stepId), pluginEvent);
+        }
+        else if (pluginEvent is PluginLogEvent line)
+        {
+            _observer.PluginLog(plugin, _masker.IsEmpty ? line : line with { Text = _masker.Apply(line.Text) });
+        }
+    }
 
     private bool Satisfies(StepReport report) =>
         report.Status == StepStatus.Succeeded || (report.Status == StepStatus.Failed && _devFile.Step(report.Name).ContinueOnError);
@@ -276,7 +320,7 @@ public sealed partial class WorkflowRunner
                 SetVariable(step, variable);
                 break;
             case PluginProgressEvent progress:
-                _observer.StepProgress(step, progress);
+                _observer.StepProgress(step, progress.Message is { } message && !_masker.IsEmpty ? progress with { Message = _masker.Apply(message) } : progress);
                 break;
         }
     }
