@@ -21,6 +21,10 @@ public sealed record PluginStartInfo
     /// <summary>Receives log lines and progress as they arrive, from the reader threads.</summary>
     public Action<PluginEvent>? OnEvent { get; init; }
 
+    /// <summary>Answers the plugin's own requests (such as <c>vars/get</c>); without it every request gets "method not found".</summary>
+    /// <remarks>Called on the reader thread's behalf but awaited off it; throw <see cref="Connection.JsonRpcRemoteException"/> to answer with an error.</remarks>
+    public PluginRequestHandler? OnRequest { get; init; }
+
     /// <summary>How long to wait for the handshake's answer.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

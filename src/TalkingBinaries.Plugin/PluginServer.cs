@@ -21,6 +21,8 @@ internal sealed class PluginServer : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _hostGone = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonRpcMessage>> _pending = new();
+    private long _nextId;
     private int? _protocolVersion;
 
     public PluginServer(
@@ -95,6 +97,27 @@ internal sealed class PluginServer : IAsyncDisposable
         _slots.Dispose();
     }
 
+    /// <summary>Asks the host something and waits for the answer.</summary>
+    public async Task<TResult?> RequestAsync<TParams, TResult>(string method, TParams parameters, JsonTypeInfo<TParams> paramsType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var answer = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        try
+        {
+            await _writer.WriteRequestAsync(id, method, parameters, paramsType, cancellationToken).ConfigureAwait(false);
+            using var hostGone = _hostGone.Token.Register(() => answer.TrySetCanceled());
+            var message = await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return message.Error is { } error
+                ? throw new InvalidOperationException($"the host refused {method}: {error.Message} (JSON-RPC error {error.Code})")
+                : message.ReadResult(resultType);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
     /// <summary>Sends a notification; waits for it to be written so logs keep their order with the result.</summary>
     public void Notify<T>(string method, T parameters, JsonTypeInfo<T> typeInfo)
     {
@@ -135,7 +158,12 @@ internal sealed class PluginServer : IAsyncDisposable
 
                 return true;
             case null:
-                // A response: v1 hosts answer nothing we asked.
+                // A response to one of our requests (vars/get, steps/get).
+                if (message.TryGetNumericId(out var responseId) && _pending.TryRemove(responseId, out var waiting))
+                {
+                    waiting.TrySetResult(message);
+                }
+
                 return false;
             default:
                 if (message.Id is { } unknownId)

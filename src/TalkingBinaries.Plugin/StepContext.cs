@@ -75,6 +75,18 @@ public sealed class StepContext<TConfig>
     public void SetVariable(string name, string value, bool secret = false) =>
         SetVariable(name, JsonSerializer.SerializeToElement(value, ProtocolJsonContext.Default.String), secret);
 
+    /// <summary>Reads a global variable as it is now (set by any step so far); null when it does not exist.</summary>
+    public async Task<JsonElement?> GetVariableAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var result = await _server.RequestAsync(ProtocolMethods.VarsGet, new VarsGetParams { Name = name, StepId = StepId }, ProtocolJsonContext.Default.VarsGetParams, ProtocolJsonContext.Default.VarsGetResult, cancellationToken).ConfigureAwait(false);
+        return result is { Defined: true } ? result.Value : null;
+    }
+
+    /// <summary>Reads another step's status and outputs; <see cref="StepsGetResult.Finished"/> is false while it has not finished.</summary>
+    public async Task<StepsGetResult> GetStepAsync(string step, CancellationToken cancellationToken = default) =>
+        await _server.RequestAsync(ProtocolMethods.StepsGet, new StepsGetParams { Step = step, StepId = StepId }, ProtocolJsonContext.Default.StepsGetParams, ProtocolJsonContext.Default.StepsGetResult, cancellationToken).ConfigureAwait(false)
+        ?? new StepsGetResult();
+
     /// <summary>Asks the host to mask <paramref name="value"/> as <c>***</c> in everything it shows from now on.</summary>
     public void AddSecret(string value)
     {

@@ -24,6 +24,12 @@ public static class ProtocolMethods
     /// <summary>Plugin to host notification: set a global variable, visible to steps that start later.</summary>
     public const string VarsSet = "vars/set";
 
+    /// <summary>Plugin to host request: the value of a global variable now.</summary>
+    public const string VarsGet = "vars/get";
+
+    /// <summary>Plugin to host request: the status and outputs of a step that has finished.</summary>
+    public const string StepsGet = "steps/get";
+
     /// <summary>Plugin to host notification: a value to mask as <c>***</c> wherever the host shows it.</summary>
     public const string SecretsAdd = "secrets/add";
 }

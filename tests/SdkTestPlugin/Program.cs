@@ -5,7 +5,7 @@ using TalkingBinaries.Plugin;
 
 // A plugin written with the SDK, for testing the SDK itself; the step's config "mode" picks the behaviour.
 return await Plugin.RunAsync(
-    new PluginOptions { Name = "sdk-test", Version = "2.0.0" },
+    new PluginOptions { Name = "sdk-test", Version = "2.0.0", MaxConcurrency = 4 },
     SdkTestJson.Default.SdkTestConfig,
     async (step, cancellationToken) =>
     {
@@ -23,6 +23,25 @@ return await Plugin.RunAsync(
             case "wait-for-cancel":
                 step.LogInfo("waiting for cancellation");
                 await Task.Delay(Timeout.Infinite, cancellationToken);
+                break;
+            case "sleep":
+                var started = DateTimeOffset.UtcNow;
+                await Task.Delay(step.Config.Count, cancellationToken);
+                step.SetOutput("pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                step.SetOutput("started", started.ToString("O"));
+                step.SetOutput("finished", DateTimeOffset.UtcNow.ToString("O"));
+                break;
+            case "crash":
+                Console.Error.WriteLine($"crashing in {Environment.ProcessId}");
+                step.LogError("about to crash");
+                Environment.Exit(3);
+                break;
+            case "read-var":
+                var variable = await step.GetVariableAsync("wanted", cancellationToken);
+                var other = await step.GetStepAsync("producer", cancellationToken);
+                step.SetOutput("variable", variable ?? JsonDocument.Parse("null").RootElement);
+                step.SetOutput("producerStatus", other.Status ?? "unknown");
+                step.SetOutput("producerOutputs", JsonSerializer.SerializeToElement(other.Outputs.Keys.ToList(), SdkTestJson.Default.ListString));
                 break;
             case "set-var":
                 step.SetVariable("plain", "value");

@@ -36,7 +36,8 @@ public sealed class PluginSdkSpecs : IAsyncLifetime
         Assert.Equal(new PeerInfo("sdk-test", "2.0.0"), _plugin.Handshake!.Plugin);
         Assert.Equal(1, _plugin.Handshake.ProtocolVersion);
         Assert.True(_plugin.Handshake.Capabilities.Cancel);
-        Assert.Equal(1, _plugin.Handshake.Capabilities.MaxConcurrency);
+        Assert.Equal(4, _plugin.Handshake.Capabilities.MaxConcurrency);
+        Assert.True(_plugin.Handshake.Capabilities.Warm);
     }
 
     [Fact]

@@ -48,6 +48,27 @@ public sealed class VariableRunSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_plugin_asks_the_host_for_a_variable_and_another_steps_outputs_while_it_runs()
+    {
+        var report = await Run("""
+            plugins: PLUGINS
+            steps:
+              - name: producer
+                plugin: test
+                config: { mode: set-var, name: wanted, value: { deep: [1, 2] } }
+              - name: reader
+                plugin: sdk
+                config: { mode: read-var }
+            """);
+
+        var reader = Step(report, "reader");
+        Assert.Equal(StepStatus.Succeeded, reader.Status);
+        Assert.Equal("""{"deep":[1,2]}""", reader.Outputs["variable"].GetRawText());
+        Assert.Equal("succeeded", reader.Outputs["producerStatus"].GetString());
+        Assert.Equal(["value", "config"], reader.Outputs["producerOutputs"].EnumerateArray().Select(item => item.GetString()));
+    }
+
+    [Fact]
     public async Task Substituted_config_reaches_the_plugin_typed_and_interpolated()
     {
         var report = await Run("""
@@ -173,7 +194,7 @@ public sealed class VariableRunSpecs : IDisposable
 
         var step = Step(report, "broken");
         Assert.Equal(StepStatus.Failed, step.Status);
-        Assert.StartsWith($"{Path.Combine(_directory.FullName, "DevFile")}:10:23: in 'hello ${{{{ vars.nobody }}}}': 'vars.nobody' is not defined", step.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"{Path.Combine(_directory.FullName, "DevFile")}:12:23: in 'hello ${{{{ vars.nobody }}}}': 'vars.nobody' is not defined", step.Error, StringComparison.Ordinal);
         Assert.Null(step.Pid);
     }
 
@@ -245,6 +266,8 @@ public sealed class VariableRunSpecs : IDisposable
                 path: {TestExecutables.TestPlugin}
               - ref: shell
                 path: {TestExecutables.Shell}
+              - ref: sdk
+                path: {TestExecutables.Get("tb-sdk-test-plugin")}
             """, StringComparison.Ordinal));
         var options = new RunOptions
         {

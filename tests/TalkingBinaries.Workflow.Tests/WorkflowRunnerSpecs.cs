@@ -57,6 +57,41 @@ public sealed class WorkflowRunnerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_warm_plugin_serves_every_step_of_the_run_with_one_process_that_ends_with_the_run()
+    {
+        var devFile = Write($"""
+            plugins:
+              - ref: echo
+                path: {TestExecutables.Echo}
+            steps:
+              - name: one
+                plugin: echo
+                config:
+                  say: one
+              - name: two
+                plugin: echo
+                config:
+                  say: two
+              - name: three
+                plugin: echo
+                parallel: true
+                config:
+                  say: three
+              - name: four
+                plugin: echo
+                parallel: true
+                config:
+                  say: four
+            """);
+
+        var report = await Run(devFile);
+
+        Assert.Equal(RunStatus.Succeeded, report.Status);
+        var pid = Assert.Single(report.Steps.Select(step => step.Pid).Distinct());
+        Assert.Empty(await ProcessTable.SurvivorsAsync([pid!.Value]));
+    }
+
+    [Fact]
     public async Task The_first_failure_stops_the_run_and_later_steps_are_skipped()
     {
         var devFile = Write($$"""

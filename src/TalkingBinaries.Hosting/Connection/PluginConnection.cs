@@ -24,12 +24,14 @@ public sealed class PluginConnection : IAsyncDisposable
     private readonly int _pid;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonRpcMessage>> _pending = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly PluginRequestHandler? _onRequest;
     private long _nextId;
     private Task? _readLoop;
 
     /// <summary>Creates a connection that writes to <paramref name="toPlugin"/> and reads <paramref name="fromPlugin"/>.</summary>
-    public PluginConnection(Stream toPlugin, Stream fromPlugin, string plugin, int pid, Action<PluginEvent> onEvent)
+    public PluginConnection(Stream toPlugin, Stream fromPlugin, string plugin, int pid, Action<PluginEvent> onEvent, PluginRequestHandler? onRequest = null)
     {
+        _onRequest = onRequest;
         _writer = new JsonRpcWriter(toPlugin);
         _reader = new NewLineDelimitedReader(fromPlugin);
         _plugin = plugin;
@@ -214,13 +216,46 @@ public sealed class PluginConnection : IAsyncDisposable
                 HandleNotification(message);
                 break;
             case JsonRpcMessageKind.Request:
-                // Protocol v1 has no plugin-to-host requests; say so rather than leave the plugin waiting.
-                _ = _writer.WriteErrorAsync(message.Id, new JsonRpcError
-                {
-                    Code = JsonRpcErrorCodes.MethodNotFound,
-                    Message = $"this host does not offer '{message.Method}'",
-                }).ContinueWith(static task => _ = task.Exception, TaskScheduler.Default);
+                // Answered off the reader thread, so a slow answer never holds up the plugin's other messages.
+                _ = Task.Run(() => AnswerAsync(message));
                 break;
+        }
+    }
+
+    private async Task AnswerAsync(JsonRpcMessage message)
+    {
+        var id = message.Id!.Value.Clone();
+        try
+        {
+            if (_onRequest is null)
+            {
+                throw new JsonRpcRemoteException(new JsonRpcError { Code = JsonRpcErrorCodes.MethodNotFound, Message = $"this host does not offer '{message.Method}'" });
+            }
+
+            var result = await _onRequest(message.Method!, message.Params?.Clone(), _stop.Token).ConfigureAwait(false);
+            await _writer.WriteResultAsync(id, result, ProtocolJsonContext.Default.JsonElement).ConfigureAwait(false);
+        }
+        catch (JsonRpcRemoteException exception)
+        {
+            await TryAsync(_writer.WriteErrorAsync(id, exception.Error)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever goes wrong in the handler is the plugin's answer, not the host's crash.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            await TryAsync(_writer.WriteErrorAsync(id, new JsonRpcError { Code = JsonRpcErrorCodes.InternalError, Message = exception.Message })).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task TryAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The plugin is gone; nobody is left to answer.
         }
     }
 

@@ -91,6 +91,7 @@ public sealed partial class WorkflowRunner
         DrainTimeout = _options.DrainTimeout,
         CancelTimeout = _options.Stop.Grace / 2,
         OnEvent = onEvent,
+        OnRequest = AnswerPluginAsync,
     };
 
     private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginPool pool, JsonElement config, ParallelInfo parallel, CancellationToken cancellationToken)

@@ -230,8 +230,8 @@ public sealed partial class WorkflowRunner
             run.Fail(step.Name);
         }
 
-        result = Mask(result);
-        _observer.StepFinished(step, result);
+        // Later steps' expressions see the real values; only what is shown or reported is masked.
+        _observer.StepFinished(step, Mask(result));
         return Finish(result);
     }
 
