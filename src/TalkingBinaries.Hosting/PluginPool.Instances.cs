@@ -105,7 +105,7 @@ public sealed partial class PluginPool
         Instance? instance = null;
         var info = _info with { OnEvent = pluginEvent => Route(instance, pluginEvent) };
         var process = PluginProcess.Start(info);
-        instance = new Instance(process);
+        instance = new Instance(process, _options.OneShot);
         _instances.Add(instance);
         instance.Ready = HandshakeAsync(instance);
         return instance;
@@ -118,7 +118,7 @@ public sealed partial class PluginPool
             var result = await instance.Process.InitializeAsync(_options.Host).ConfigureAwait(false);
             lock (_lock)
             {
-                _warm = result.Capabilities.Warm;
+                _warm = result.Capabilities.Warm && !_options.OneShot;
             }
 
             return result;
@@ -164,7 +164,7 @@ public sealed partial class PluginPool
         _info.OnEvent?.Invoke(pluginEvent);
     }
 
-    private sealed class Instance(PluginProcess process)
+    private sealed class Instance(PluginProcess process, bool oneShot)
     {
         public PluginProcess Process { get; } = process;
 
@@ -176,7 +176,7 @@ public sealed partial class PluginPool
 
         public bool Retired { get; set; }
 
-        public bool IsWarm => Ready.IsCompletedSuccessfully && Ready.Result.Capabilities.Warm;
+        public bool IsWarm => !oneShot && Ready.IsCompletedSuccessfully && Ready.Result.Capabilities.Warm;
 
         public int Capacity => IsWarm ? Math.Max(1, Ready.Result.Capabilities.MaxConcurrency) : 1;
     }

@@ -11,6 +11,9 @@ public sealed record PluginPoolOptions
     /// <summary>How patiently a process is stopped: after its step (one-shot), when it misbehaves, and at the end.</summary>
     public StopOptions Stop { get; init; } = StopOptions.Default;
 
+    /// <summary>One process per step even for a plugin that declares itself warm (isolation over speed).</summary>
+    public bool OneShot { get; init; }
+
     /// <summary>How many times in a row a warm plugin may die before the pool gives up on it.</summary>
     public int MaxRestarts { get; init; } = 3;
 

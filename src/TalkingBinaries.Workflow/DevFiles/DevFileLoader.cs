@@ -9,7 +9,7 @@ namespace TalkingBinaries.Workflow.DevFiles;
 public static partial class DevFileLoader
 {
     private static readonly string[] TopLevelKeys = ["plugins", "steps", "max_parallel", "vars", "secrets"];
-    private static readonly string[] PluginKeys = ["ref", "name", "path", "protocol"];
+    private static readonly string[] PluginKeys = ["ref", "name", "path", "protocol", "warm"];
     private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if"];
     private static readonly string[] Protocols = ["v1", "seed"];
 
@@ -178,7 +178,8 @@ public static partial class DevFileLoader
             }
         }
 
-        return reference is null ? null : new PluginDefinition(reference, name, path, protocol, context.At(mapping.Start));
+        var warm = !fields.ContainsKey("warm") || context.Boolean(fields, "warm");
+        return reference is null ? null : new PluginDefinition(reference, name, path, protocol, context.At(mapping.Start)) { Warm = warm };
     }
 
     private static StepDefinition? ReadStep(Context context, YamlNode node)

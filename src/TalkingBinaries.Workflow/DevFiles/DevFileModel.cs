@@ -23,11 +23,14 @@ public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugin
     /// <summary>The directory relative plugin names and working directories resolve against.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
 
+    private Dictionary<string, StepDefinition>? _stepsByName;
+
     /// <summary>The plugin a ref names.</summary>
     public PluginDefinition Plugin(string reference) => Plugins.First(plugin => plugin.Ref == reference);
 
     /// <summary>The step a name names.</summary>
-    public StepDefinition Step(string name) => Steps.First(step => step.Name == name);
+    /// <remarks>Looked up by name in a table made on first use; a run of thousands of steps asks often.</remarks>
+    public StepDefinition Step(string name) => (_stepsByName ??= Steps.ToDictionary(step => step.Name, StringComparer.Ordinal))[name];
 }
 
 /// <summary>The wire format a plugin speaks.</summary>
@@ -41,7 +44,11 @@ public enum PluginProtocol
 }
 
 /// <summary>An entry of <c>plugins:</c>.</summary>
-public sealed record PluginDefinition(string Ref, string? Name, string? Path, PluginProtocol Protocol, SourceLocation Location);
+public sealed record PluginDefinition(string Ref, string? Name, string? Path, PluginProtocol Protocol, SourceLocation Location)
+{
+    /// <summary>False to give every step a process of its own even if the plugin is warm (<c>warm: false</c>).</summary>
+    public bool Warm { get; init; } = true;
+}
 
 /// <summary>An entry of <c>steps:</c>.</summary>
 /// <param name="Name">Unique within the file.</param>

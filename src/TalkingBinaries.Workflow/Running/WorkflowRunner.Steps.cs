@@ -67,7 +67,7 @@ public sealed partial class WorkflowRunner
     private (ParallelInfo Info, int Instance) PlaceInRun(StepDefinition step, string executable)
     {
         var wave = _graph.Waves[step.Name];
-        var members = _graph.WaveMembers[wave].Where(_selected.Contains).ToList();
+        var members = _graph.WaveMembers[wave].Where(_selectedSet.Contains).ToList();
         var samePlugin = members.Where(name => _executables[_devFile.Step(name).Plugin] == executable).ToList();
         var instance = _instances.Take(executable, samePlugin.IndexOf(step.Name));
         var siblings = members.Where(name => name != step.Name).ToList();

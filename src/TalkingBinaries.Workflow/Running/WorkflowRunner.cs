@@ -27,6 +27,7 @@ public sealed partial class WorkflowRunner
     private readonly IReadOnlyDictionary<string, string> _executables;
     private readonly StepGraph _graph;
     private readonly IReadOnlyList<string> _selected;
+    private readonly HashSet<string> _selectedSet;
     private readonly InstanceAllocator _instances = new();
     private readonly VariableStore _variables;
     private readonly SecretMasker _masker = new();
@@ -51,6 +52,7 @@ public sealed partial class WorkflowRunner
         }
 
         _selected = options.Step is { } name ? _graph.Closure(name) : devFile.Steps.Select(step => step.Name).ToList();
+        _selectedSet = _selected.ToHashSet(StringComparer.Ordinal);
 
         var initial = new Dictionary<string, JsonElement>(devFile.Vars, StringComparer.Ordinal);
         foreach (var (variable, value) in options.Variables)
@@ -117,13 +119,15 @@ public sealed partial class WorkflowRunner
         using var run = new RunState(_options.Timeout, cancellationToken);
         using var slots = new SemaphoreSlim(MaxParallel);
         var warmUps = StartPools(run.Stop);
-        var selected = _selected.ToHashSet(StringComparer.Ordinal);
         var tasks = new Dictionary<string, Task<StepReport>>(StringComparer.Ordinal);
-        foreach (var name in _graph.Order.Where(selected.Contains))
+        var allCreated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var name in _graph.Order.Where(_selectedSet.Contains))
         {
-            // In dependency order, so every task a step awaits already exists.
-            tasks[name] = RunWhenReadyAsync(runId, _devFile.Step(name), tasks, slots, run);
+            tasks[name] = RunWhenReadyAsync(runId, _devFile.Step(name), tasks, slots, run, allCreated.Task);
         }
+
+        // Only now may steps look up the tasks they wait for: the dictionary is complete and no longer written.
+        allCreated.SetResult();
 
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
 
@@ -153,10 +157,9 @@ public sealed partial class WorkflowRunner
         return result;
     }
 
-    private async Task<StepReport> RunWhenReadyAsync(string runId, StepDefinition step, Dictionary<string, Task<StepReport>> tasks, SemaphoreSlim slots, RunState run)
+    private async Task<StepReport> RunWhenReadyAsync(string runId, StepDefinition step, Dictionary<string, Task<StepReport>> tasks, SemaphoreSlim slots, RunState run, Task allCreated)
     {
-        // Let the caller create every task before any of them runs further.
-        await Task.Yield();
+        await allCreated.ConfigureAwait(false);
 
         // A condition that looks at the run's state (failure(), always(), cancelled()) decides for itself whether the
         // step runs after a failure or an interruption; any other step needs everything it waits for to succeed.
@@ -268,7 +271,7 @@ public sealed partial class WorkflowRunner
             var reference = plugin.Ref;
             _pools[reference] = new PluginPool(
                 StartInfo(plugin, _executables[reference], pluginEvent => RouteEvent(reference, pluginEvent)),
-                new PluginPoolOptions { Host = _options.Host, Stop = _options.Stop });
+                new PluginPoolOptions { Host = _options.Host, Stop = _options.Stop, OneShot = !plugin.Warm });
         }
 
         // Pre-warm, bounded by the run's parallelism: start-up overlaps other plugins' start-up and earlier steps.
@@ -278,7 +281,7 @@ public sealed partial class WorkflowRunner
     /// <summary>Hands a pooled plugin's event to the step it is about, or shows it as the plugin's own.</summary>
     private void RouteEvent(string plugin, PluginEvent pluginEvent)
     {
-        if (pluginEvent.StepId is { } stepId && _selected.Contains(stepId, StringComparer.Ordinal))
+        if (pluginEvent.StepId is { } stepId && _selectedSet.Contains(stepId))
         {
             Relay(_devFile.Step(stepId), pluginEvent);
         }
