@@ -37,6 +37,26 @@ public sealed partial class TbRunSpecs : IDisposable
     }
 
     [Fact]
+    public async Task The_native_build_runs_a_thousand_steps_on_one_warm_echo()
+    {
+        // The native build is where a race between creating and starting step tasks showed, at this size.
+        var tbPath = Path.Combine(TestExecutables.RepositoryRoot, "dist", "tb");
+        Assert.True(File.Exists(tbPath), $"{tbPath} is missing: run ./build.sh before the tests (the README's test command does)");
+        var steps = string.Concat(Enumerable.Range(0, 1000).Select(i => $"  - name: s{i}\n    plugin: echo\n    config:\n      say: step {i}\n"));
+        WriteDevFile($"plugins:\n  - ref: echo\n    path: {Path.Combine(TestExecutables.RepositoryRoot, "dist", "plugin-echo")}\nsteps:\n{steps}");
+        var reportPath = Path.Combine(_directory.FullName, "report.json");
+
+        using var tb = Tb.StartExecutable(_directory.FullName, tbPath, null, "run", "--report", reportPath);
+        var exit = await tb.WaitAsync(Deadline.After(60));
+
+        Assert.True(exit == 0, tb.Stderr);
+        using var report = JsonDocument.Parse(File.ReadAllText(reportPath));
+        var reported = report.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(1000, reported.Count(step => step.GetProperty("status").GetString() == "succeeded"));
+        Assert.Single(reported.Select(step => step.GetProperty("pid").GetInt32()).Distinct());
+    }
+
+    [Fact]
     public async Task A_failing_step_exits_1_shows_its_logs_and_skips_the_rest()
     {
         WriteDevFile($"""

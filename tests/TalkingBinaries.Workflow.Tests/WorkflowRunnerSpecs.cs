@@ -92,6 +92,20 @@ public sealed class WorkflowRunnerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_workflow_of_hundreds_of_steps_runs_every_one_of_them_in_order()
+    {
+        var steps = string.Concat(Enumerable.Range(0, 400).Select(i => $"  - name: s{i}\n    plugin: echo\n    config:\n      say: step {i}\n"));
+        var devFile = Write($"plugins:\n  - ref: echo\n    path: {TestExecutables.Echo}\nsteps:\n{steps}");
+
+        var report = await Run(devFile);
+
+        Assert.Equal(RunStatus.Succeeded, report.Status);
+        Assert.Equal(400, report.Steps.Count(step => step.Status == StepStatus.Succeeded));
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => $"step {i}"), _observer.Lines.Select(entry => entry.Line.Text));
+        Assert.All(report.Steps.Skip(1).Zip(report.Steps), pair => Assert.True(pair.First.StartedAt >= pair.Second.FinishedAt));
+    }
+
+    [Fact]
     public async Task The_first_failure_stops_the_run_and_later_steps_are_skipped()
     {
         var devFile = Write($$"""

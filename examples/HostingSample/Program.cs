@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TalkingBinaries.Hosting;
+using TalkingBinaries.Hosting.Connection;
+using TalkingBinaries.Hosting.Discovery;
+using TalkingBinaries.Protocol;
+using TalkingBinaries.Protocol.JsonRpc;
+using TalkingBinaries.Protocol.Messages;
+
+// hosting-sample: an application that hosts its own plugins with TalkingBinaries.Hosting (docs/hosting.md).
+// Usage: hosting-sample [ECHO_PLUGIN [SHELL_PLUGIN]]. Without ECHO_PLUGIN the locator looks for plugin-echo next to
+// this executable, then tb-echo on PATH; without SHELL_PLUGIN the cancellation part is skipped.
+
+// 1. Find the executables: an explicit path wins, else the locator's search order.
+var locator = PluginLocator.ForCurrentProcess();
+string echoPath;
+string? shellPath;
+try
+{
+    echoPath = locator.Locate(new PluginReference("echo", Name: null, Path: args.ElementAtOrDefault(0), Environment.CurrentDirectory));
+    shellPath = args.Length > 1 ? locator.Locate(new PluginReference("shell", Name: null, Path: args[1], Environment.CurrentDirectory)) : null;
+}
+catch (PluginNotFoundException exception)
+{
+    Console.Error.WriteLine($"hosting-sample: {exception.Message}");
+    return 2;
+}
+
+// 2. Requests from plugins: vars/get, answered from a dictionary (an SDK plugin asks with step.GetVariableAsync).
+var variables = new Dictionary<string, string> { ["greeting"] = "hello", ["target"] = "world" };
+var variableRequests = 0;
+Task<JsonElement> AnswerAsync(string method, JsonElement? parameters, CancellationToken cancellationToken)
+{
+    if (method != ProtocolMethods.VarsGet || parameters?.Deserialize(ProtocolJsonContext.Default.VarsGetParams) is not { } request)
+    {
+        // The plugin receives this as a JSON-RPC error answer.
+        throw new JsonRpcRemoteException(new JsonRpcError { Code = JsonRpcErrorCodes.MethodNotFound, Message = $"hosting-sample does not offer '{method}'" });
+    }
+
+    Interlocked.Increment(ref variableRequests);
+    var defined = variables.TryGetValue(request.Name, out var text);
+    var result = new VarsGetResult { Defined = defined, Value = defined ? JsonSerializer.SerializeToElement(text, ProtocolJsonContext.Default.String) : null };
+    return Task.FromResult(JsonSerializer.SerializeToElement(result, ProtocolJsonContext.Default.VarsGetResult));
+}
+
+// 3. How to start a plugin. Events arrive on the pool's reader threads, as the plugin writes them.
+PluginStartInfo StartInfo(string name, string path) => new()
+{
+    ExecutablePath = path,
+    DisplayName = name,
+    OnEvent = pluginEvent =>
+    {
+        if (pluginEvent is PluginLogEvent log)
+        {
+            Console.WriteLine($"[{log.StepId ?? log.Plugin}] {log.Text}");
+        }
+    },
+    OnRequest = AnswerAsync,
+};
+
+var options = new PluginPoolOptions { Host = new PeerInfo("hosting-sample", "1.0.0"), Stop = new StopOptions(TimeSpan.FromSeconds(2)) };
+var runId = Guid.NewGuid().ToString("N");
+StepRunParams Step(string name, string config) => new() { RunId = runId, StepId = name, Step = name, Config = JsonElement.Parse(config) };
+StepRunParams Say(string name) => Step(name, $$"""{"say": "hello from {{name}}"}""");
+
+await using var echo = new PluginPool(StartInfo("echo", echoPath), options);
+try
+{
+    // 4. Three steps at once, then two in a row. Echo is warm (maxConcurrency 64), so one process serves all five.
+    string[] together = ["one", "two", "three"], inTurn = ["four", "five"];
+    var outcomes = together.Zip(await Task.WhenAll(together.Select(name => echo.RunStepAsync(Say(name)))), (name, outcome) => (Name: name, Outcome: outcome)).ToList();
+    foreach (var name in inTurn)
+    {
+        outcomes.Add((name, await echo.RunStepAsync(Say(name))));
+    }
+
+    foreach (var (name, outcome) in outcomes)
+    {
+        Console.WriteLine($"step {name}: {outcome.Result!.Status}, said \"{outcome.Result.Outputs["said"].GetString()}\" (pid {outcome.Pid})");
+    }
+
+    var pids = outcomes.Select(step => step.Outcome.Pid).Distinct().ToList();
+    Console.WriteLine($"echo: {outcomes.Count} steps on {pids.Count} process(es), pid {string.Join(", ", pids)}; warm: {echo.Warm}");
+    Console.WriteLine($"vars/get: answered {variableRequests} request(s); echo asks none, a plugin calling step.GetVariableAsync(\"greeting\") gets \"hello\"");
+
+    // 5. Cancel a step in flight: step/cancel first; the plugin answers "cancelled" (or, silent, is stopped).
+    if (shellPath is null)
+    {
+        Console.WriteLine("cancel: skipped (no shell plugin given)");
+    }
+    else
+    {
+        await using var shell = new PluginPool(StartInfo("shell", shellPath), options);
+        await shell.WarmUpAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var clock = Stopwatch.StartNew();
+        var outcome = await shell.RunStepAsync(Step("sleep", """{"commands": ["sleep 30"]}"""), cancel.Token);
+        Console.WriteLine($"step sleep: {outcome.Result?.Status ?? $"stopped ({outcome.Exit})"} after {clock.Elapsed.TotalSeconds:0.0} s (pid {outcome.Pid})");
+        await shell.StopAsync();
+    }
+}
+catch (PluginException exception)
+{
+    Console.Error.WriteLine($"hosting-sample: {exception.Message}");
+    return 1;
+}
+
+// 6. Stop: shutdown, stdin closed, SIGTERM, then SIGKILL after the grace; returns once every process is gone.
+await echo.StopAsync();
+Console.WriteLine($"stopped: {echo.Pids.Count} plugin process(es) left");
+return 0;
