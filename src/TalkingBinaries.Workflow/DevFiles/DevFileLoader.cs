@@ -19,15 +19,7 @@ public static partial class DevFileLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         var fullPath = Path.GetFullPath(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(fullPath);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new DevFileException($"{fullPath}: cannot read the DevFile: {exception.Message}", exception);
-        }
+        var text = ConfigFiles.Read(fullPath, "DevFile");
 
         return Parse(text, fullPath);
     }

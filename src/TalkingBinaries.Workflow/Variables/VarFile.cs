@@ -15,15 +15,7 @@ public sealed record VarFile(IReadOnlyDictionary<string, JsonElement> Variables,
     {
         ArgumentNullException.ThrowIfNull(path);
         var fullPath = Path.GetFullPath(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(fullPath);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new DevFileException($"{fullPath}: cannot read the var-file: {exception.Message}", exception);
-        }
+        var text = ConfigFiles.Read(fullPath, "var-file");
 
         var stream = new YamlStream();
         try
