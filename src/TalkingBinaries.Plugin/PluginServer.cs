@@ -46,7 +46,8 @@ internal sealed class PluginServer : IAsyncDisposable
         var discarding = false;
         try
         {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } chunk)
+            // A blocking read: the loop owns its thread; an asynchronous pipe read would only block a pool thread and add a hop.
+            while (reader.ReadLine() is { } chunk)
             {
                 if (!chunk.EndsLine || discarding)
                 {
