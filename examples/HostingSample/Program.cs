@@ -68,7 +68,8 @@ try
 {
     // 4. Three steps at once, then two in a row. Echo is warm (maxConcurrency 64), so one process serves all five.
     string[] together = ["one", "two", "three"], inTurn = ["four", "five"];
-    var outcomes = together.Zip(await Task.WhenAll(together.Select(name => echo.RunStepAsync(Say(name)))), (name, outcome) => (Name: name, Outcome: outcome)).ToList();
+    var concurrent = await Task.WhenAll(together.Select(name => echo.RunStepAsync(Say(name))));
+    var outcomes = together.Zip(concurrent, (name, outcome) => (Name: name, Outcome: outcome)).ToList();
     foreach (var name in inTurn)
     {
         outcomes.Add((name, await echo.RunStepAsync(Say(name))));
@@ -94,8 +95,17 @@ try
         await shell.WarmUpAsync();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
-        var outcome = await shell.RunStepAsync(Step("sleep", """{"commands": ["sleep 30"]}"""), cancel.Token);
-        Console.WriteLine($"step sleep: {outcome.Result?.Status ?? $"stopped ({outcome.Exit})"} after {clock.Elapsed.TotalSeconds:0.0} s (pid {outcome.Pid})");
+        try
+        {
+            var outcome = await shell.RunStepAsync(Step("sleep", """{"commands": ["sleep 30"]}"""), cancel.Token);
+            Console.WriteLine($"step sleep: {outcome.Result?.Status ?? $"stopped ({outcome.Exit})"} after {clock.Elapsed.TotalSeconds:0.0} s (pid {outcome.Pid})");
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled before any process took the step: nothing ran.
+            Console.WriteLine("step sleep: cancelled before it started");
+        }
+
         await shell.StopAsync();
     }
 }
@@ -106,6 +116,7 @@ catch (PluginException exception)
 }
 
 // 6. Stop: shutdown, stdin closed, SIGTERM, then SIGKILL after the grace; returns once every process is gone.
+var running = echo.Pids;
 await echo.StopAsync();
-Console.WriteLine($"stopped: {echo.Pids.Count} plugin process(es) left");
+Console.WriteLine($"stopped echo (pid {string.Join(", ", running)}); nothing left running");
 return 0;

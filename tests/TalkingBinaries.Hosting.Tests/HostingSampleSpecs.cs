@@ -30,7 +30,7 @@ public sealed partial class HostingSampleSpecs : IAsyncLifetime
         Assert.Contains($"echo: 5 steps on 1 process(es), pid {steps["one"].Pid}; warm: True", stdout, StringComparison.Ordinal);
         Assert.Contains("[three] hello from three", stdout, StringComparison.Ordinal);
         Assert.Matches(@"step sleep: cancelled after \d+\.\d s", stdout);
-        Assert.EndsWith("stopped: 0 plugin process(es) left\n", stdout, StringComparison.Ordinal);
+        Assert.EndsWith($"stopped echo (pid {steps["one"].Pid}); nothing left running\n", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,6 +52,18 @@ public sealed partial class HostingSampleSpecs : IAsyncLifetime
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"plugin 'echo' not found; looked at: {missing} (no such file)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_guide_lists_the_sample_as_it_is()
+    {
+        var guide = File.ReadAllText(Path.Combine(TestExecutables.RepositoryRoot, "docs", "hosting.md"));
+        var sample = File.ReadAllText(Path.Combine(TestExecutables.RepositoryRoot, "examples", "HostingSample", "Program.cs"));
+
+        var listing = GuideListing().Match(guide);
+
+        Assert.True(listing.Success, "docs/hosting.md has no listing of examples/HostingSample/Program.cs");
+        Assert.Equal(sample, listing.Groups["code"].Value);
     }
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunSampleAsync(params string[] arguments)
@@ -107,6 +119,9 @@ public sealed partial class HostingSampleSpecs : IAsyncLifetime
             return builder.ToString();
         }
     }
+
+    [GeneratedRegex("""<!-- The block below is examples/HostingSample/Program.cs, verbatim[^\n]*\n```csharp\n(?<code>.*?\n)```\n""", RegexOptions.Singleline)]
+    private static partial Regex GuideListing();
 
     [GeneratedRegex("""^step (?<name>\w+): succeeded, said "(?<said>[^"]*)" \(pid (?<pid>\d+)\)$""", RegexOptions.Multiline)]
     private static partial Regex StepLine();
