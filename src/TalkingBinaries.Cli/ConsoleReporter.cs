@@ -1,6 +1,5 @@
 using System.Globalization;
 using TalkingBinaries.Hosting;
-using TalkingBinaries.Hosting.Processes;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
@@ -28,23 +27,30 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
 
     public override void StepLog(StepDefinition step, PluginLogEvent line)
     {
-        var text = (line.Source, line.Level) switch
-        {
-            (PluginLogSource.StrayStdout, _) => terminal.Yellow("warning: stray stdout (plugins log to stderr): ") + line.Text,
-            (_, LogLevels.Debug) when !verbose => null,
-            (_, LogLevels.Debug) => terminal.Dim(line.Text),
-            (_, LogLevels.Warn) => terminal.Yellow("warning: ") + line.Text,
-            (_, LogLevels.Error) => terminal.Red("error: ") + line.Text,
-            _ => line.Text,
-        };
-        if (text is not null)
+        if (Format(line) is { } text)
         {
             terminal.Line($"{Prefix(step)} {text}");
         }
     }
 
-    public override void PluginLog(string plugin, PluginLogEvent line) =>
-        terminal.Line($"{terminal.Dim($"[plugin {plugin}]")} {(line.Level is LogLevels.Warn or LogLevels.Error ? terminal.Yellow($"{line.Level}: ") : string.Empty)}{line.Text}");
+    /// <summary>A log line as shown after its prefix; null for a debug line without --verbose.</summary>
+    private string? Format(PluginLogEvent line) => (line.Source, line.Level) switch
+    {
+        (PluginLogSource.StrayStdout, _) => terminal.Yellow("warning: stray stdout (plugins log to stderr): ") + line.Text,
+        (_, LogLevels.Debug) when !verbose => null,
+        (_, LogLevels.Debug) => terminal.Dim(line.Text),
+        (_, LogLevels.Warn) => terminal.Yellow("warning: ") + line.Text,
+        (_, LogLevels.Error) => terminal.Red("error: ") + line.Text,
+        _ => line.Text,
+    };
+
+    public override void PluginLog(string plugin, PluginLogEvent line)
+    {
+        if (Format(line) is { } text)
+        {
+            terminal.Line($"{terminal.Dim($"[plugin {plugin}]")} {text}");
+        }
+    }
 
     public override void StepProgress(StepDefinition step, PluginProgressEvent progress)
     {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using TalkingBinaries.Hosting.Processes;
+using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.Reporting;
 
 namespace TalkingBinaries.Cli;

@@ -23,8 +23,14 @@ public sealed partial class PluginPool
                     throw new PluginException($"plugin '{Name}' died {_deathsInARow} times in a row; not starting it again. Its logs above say why.");
                 }
 
-                // A warm process with room; else a process being started whose kind is not known yet; else a new one.
-                leased = _instances.FirstOrDefault(instance => instance.IsWarm && !instance.Retired && instance.InFlight < instance.Capacity);
+                // A live process with room (a warm one, or a fresh one-shot one started ahead); else a process being
+                // started whose kind is not known yet; else a new one. One that died while idle is dropped first.
+                foreach (var exited in _instances.Where(instance => !instance.Retired && instance.InFlight == 0 && instance.Process.Exited.IsCompleted).ToList())
+                {
+                    _ = RetireAsync(exited, CancellationToken.None);
+                }
+
+                leased = _instances.FirstOrDefault(instance => instance.Usable && instance.InFlight < instance.Capacity);
                 if (leased is null && _warm is not false)
                 {
                     starting = _instances.FirstOrDefault(instance => !instance.Ready.IsCompleted && !instance.Retired);
@@ -125,26 +131,43 @@ public sealed partial class PluginPool
         }
         catch (PluginException)
         {
-            lock (_lock)
-            {
-                _deathsInARow++;
-            }
-
+            CountDeath(instance);
             await RetireAsync(instance, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Takes a process out of the pool and stops it; returns how it ended.</summary>
-    private async Task<ExitStatus> RetireAsync(Instance instance, CancellationToken force)
+    /// <summary>Takes a process out of the pool and stops it, once however many steps ask; returns how it ended.</summary>
+    private Task<ExitStatus> RetireAsync(Instance instance, CancellationToken force)
     {
         lock (_lock)
         {
             instance.Retired = true;
             _instances.Remove(instance);
+            return instance.Retiring ??= StopAndDisposeAsync(instance.Process, force);
         }
+    }
 
-        return await instance.Process.StopAsync(_options.Stop, force).ConfigureAwait(false);
+    private async Task<ExitStatus> StopAndDisposeAsync(PluginProcess process, CancellationToken force)
+    {
+        var exit = await process.StopAsync(_options.Stop, force).ConfigureAwait(false);
+
+        // Its pipes and reader threads go with it; a pool that runs thousands of one-shot steps must not pile them up.
+        await process.DisposeAsync().ConfigureAwait(false);
+        return exit;
+    }
+
+    /// <summary>Counts a process's death once, however many steps were in flight on it.</summary>
+    private void CountDeath(Instance instance)
+    {
+        lock (_lock)
+        {
+            if (!instance.Dead)
+            {
+                instance.Dead = true;
+                _deathsInARow++;
+            }
+        }
     }
 
     /// <summary>A stderr line says nothing of its step; when one step is in flight on the process, it is that step's.</summary>
@@ -175,6 +198,13 @@ public sealed partial class PluginPool
         public HashSet<string> Steps { get; } = new(StringComparer.Ordinal);
 
         public bool Retired { get; set; }
+
+        public bool Dead { get; set; }
+
+        public Task<ExitStatus>? Retiring { get; set; }
+
+        /// <summary>Handshake done, process alive: it may take steps up to its capacity.</summary>
+        public bool Usable => !Retired && Ready.IsCompletedSuccessfully && !Process.Exited.IsCompleted;
 
         public bool IsWarm => !oneShot && Ready.IsCompletedSuccessfully && Ready.Result.Capabilities.Warm;
 

@@ -117,10 +117,7 @@ public sealed partial class PluginPool : IAsyncDisposable
         catch (PluginException exception)
         {
             // The process died or broke the protocol: drain its logs, then let the step report it.
-            lock (_lock)
-            {
-                _deathsInARow++;
-            }
+            CountDeath(instance);
 
             var exit = await RetireAsync(instance, force).ConfigureAwait(false);
             throw new PluginException(exception.Message, exception) { ExitStatus = exit, Pid = instance.Process.Pid, BinaryTime = instance.Process.BinaryTime };
@@ -146,7 +143,11 @@ public sealed partial class PluginPool : IAsyncDisposable
             _instances.Clear();
         }
 
-        await Task.WhenAll(instances.Select(instance => instance.Process.StopAsync(_options.Stop, force))).ConfigureAwait(false);
+        await Task.WhenAll(instances.Select(async instance =>
+        {
+            await instance.Process.StopAsync(_options.Stop, force).ConfigureAwait(false);
+            await instance.Process.DisposeAsync().ConfigureAwait(false);
+        })).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

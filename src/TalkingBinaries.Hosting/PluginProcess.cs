@@ -87,7 +87,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
         }
         catch (JsonRpcRemoteException exception) when (exception.Error.Code == JsonRpcErrorCodes.UnsupportedProtocolVersion)
         {
-            throw Fail($"shares no protocol version with tb (tb speaks [{string.Join(", ", ProtocolVersions.Supported)}]): {exception.Error.Message}", null);
+            throw Fail($"shares no protocol version with the host (the host speaks [{string.Join(", ", ProtocolVersions.Supported)}]): {exception.Error.Message}", null);
         }
         catch (JsonRpcRemoteException exception)
         {
@@ -95,12 +95,12 @@ public sealed partial class PluginProcess : IAsyncDisposable
         }
         catch (System.Text.Json.JsonException exception)
         {
-            throw Fail($"answered the handshake with a result tb cannot read ({exception.Message}); see docs/protocol.md, \"initialize\"", null);
+            throw Fail($"answered the handshake with a result the host cannot read ({exception.Message}); see docs/protocol.md, \"initialize\"", null);
         }
 
         if (result is null || !ProtocolVersions.Supported.Contains(result.ProtocolVersion))
         {
-            throw Fail($"chose protocol version {result?.ProtocolVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, which tb did not offer (tb speaks [{string.Join(", ", ProtocolVersions.Supported)}]); upgrade tb or the plugin", null);
+            throw Fail($"chose protocol version {result?.ProtocolVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, which the host did not offer (the host speaks [{string.Join(", ", ProtocolVersions.Supported)}]); upgrade the host or the plugin", null);
         }
 
         Handshake = result;
@@ -161,7 +161,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
         }
         catch (System.Text.Json.JsonException exception)
         {
-            throw Fail($"answered step '{step.Step}' with a result tb cannot read ({exception.Message}); see docs/protocol.md, \"step/run\"", null);
+            throw Fail($"answered step '{step.Step}' with a result the host cannot read ({exception.Message}); see docs/protocol.md, \"step/run\"", null);
         }
     }
 

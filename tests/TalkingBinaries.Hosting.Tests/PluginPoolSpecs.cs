@@ -104,6 +104,24 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_crash_with_several_steps_in_flight_fails_them_all_and_counts_as_one_death()
+    {
+        await using var pool = new PluginPool(Info(TestExecutables.Get("tb-sdk-test-plugin")), new PluginPoolOptions { MaxRestarts = 1, RestartBackoff = TimeSpan.FromMilliseconds(10) });
+        await pool.WarmUpAsync(_deadline);
+        var sleepers = Enumerable.Range(0, 2).Select(i => pool.RunStepAsync(Step($"sleep{i}", """{"mode":"sleep","count":5000}"""), _deadline)).ToList();
+        await Task.Delay(200, _deadline);
+
+        var crash = await Assert.ThrowsAsync<PluginException>(() => pool.RunStepAsync(Step("crash", """{"mode":"crash"}"""), _deadline));
+        var failures = await Task.WhenAll(sleepers.Select(sleeper => Assert.ThrowsAsync<PluginException>(() => sleeper)));
+        var after = await pool.RunStepAsync(Step("after", """{"mode":"sleep","count":0}"""), _deadline);
+
+        Assert.All(failures, failure => Assert.Equal(3, failure.ExitStatus?.Code));
+        Assert.Equal(crash.Pid, failures[0].Pid);
+        Assert.Equal(StepResultStatus.Succeeded, after.Result!.Status);
+        Assert.NotEqual(crash.Pid, after.Pid);
+    }
+
+    [Fact]
     public async Task A_plugin_that_keeps_dying_is_given_up_on_with_a_clear_error()
     {
         await using var pool = new PluginPool(Info(TestExecutables.TestPlugin, "exit-in-handshake"), new PluginPoolOptions { MaxRestarts = 2, RestartBackoff = TimeSpan.FromMilliseconds(10) });

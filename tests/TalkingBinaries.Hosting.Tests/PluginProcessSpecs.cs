@@ -102,8 +102,8 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("bad-handshake", "chose protocol version 99, which tb did not offer")]
-    [InlineData("version-mismatch", "shares no protocol version with tb (tb speaks [1]): this plugin speaks protocol versions [7]")]
+    [InlineData("bad-handshake", "chose protocol version 99, which the host did not offer")]
+    [InlineData("version-mismatch", "shares no protocol version with the host (the host speaks [1]): this plugin speaks protocol versions [7]")]
     [InlineData("exit-in-handshake", "exited with exit code 4 during the handshake")]
     [InlineData("silent-handshake", "did not answer the handshake within 2 s")]
     public async Task A_broken_handshake_gives_an_error_that_says_what_happened(string mode, string expected)

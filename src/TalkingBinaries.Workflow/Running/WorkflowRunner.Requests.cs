@@ -27,18 +27,34 @@ public sealed partial class WorkflowRunner
                         Outputs = report?.Outputs ?? new Dictionary<string, JsonElement>(),
                     },
                     ProtocolJsonContext.Default.StepsGetResult);
+            case ProtocolMethods.VarsGet or ProtocolMethods.StepsGet:
+                throw new JsonRpcRemoteException(new JsonRpcError
+                {
+                    Code = JsonRpcErrorCodes.InvalidParams,
+                    Message = $"'{method}' needs params {(method == ProtocolMethods.VarsGet ? "{\"name\": ...}" : "{\"step\": ...}")}; see docs/protocol.md",
+                });
             default:
                 throw new JsonRpcRemoteException(new JsonRpcError
                 {
                     Code = JsonRpcErrorCodes.MethodNotFound,
-                    Message = $"tb does not offer '{method}' (or its params are missing); see docs/protocol.md",
+                    Message = $"tb does not offer '{method}'; see docs/protocol.md",
                 });
         }
     }
 
     private static T? Read<T>(JsonElement? parameters, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
-        where T : class =>
-        parameters is { ValueKind: JsonValueKind.Object } element ? element.Deserialize(typeInfo) : null;
+        where T : class
+    {
+        try
+        {
+            return parameters is { ValueKind: JsonValueKind.Object } element ? element.Deserialize(typeInfo) : null;
+        }
+        catch (JsonException)
+        {
+            // Missing required members: answered as invalid params below.
+            return null;
+        }
+    }
 
     private static Task<JsonElement> Answer<T>(T result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
         Task.FromResult(JsonSerializer.SerializeToElement(result, typeInfo));

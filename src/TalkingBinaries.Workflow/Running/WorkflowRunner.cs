@@ -289,6 +289,23 @@ public sealed partial class WorkflowRunner
         {
             _observer.PluginLog(plugin, _masker.IsEmpty ? line : line with { Text = _masker.Apply(line.Text) });
         }
+        else if (pluginEvent is PluginSecretEvent secret)
+        {
+            // A secret is masked whoever registers it, step or not.
+            _masker.Add(secret.Value);
+        }
+        else if (pluginEvent is PluginVariableEvent variable)
+        {
+            if (variable.Secret)
+            {
+                _masker.Add(variable.Value);
+            }
+
+            if (VariableNames.IsValid(variable.Name))
+            {
+                _variables.Set(variable.Name, variable.Value, $"plugin {plugin}", _ => false);
+            }
+        }
     }
 
     private bool Satisfies(StepReport report) =>

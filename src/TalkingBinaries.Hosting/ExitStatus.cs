@@ -1,4 +1,4 @@
-namespace TalkingBinaries.Hosting.Processes;
+namespace TalkingBinaries.Hosting;
 
 /// <summary>How a process ended: with an exit code, or killed by a signal.</summary>
 /// <param name="Code">The exit code, when the process exited by itself.</param>
