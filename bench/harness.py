@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Measurements for bench/run.sh: wall times of commands, peak RSS, and a direct protocol driver.
+
+Every figure is a median of repeated runs; baselines are measured in the same invocation, side by side.
+"""
+import json, os, resource, statistics, subprocess, sys, time
+
+COOKIE = {"TALKING_BINARIES_PLUGIN": "9c1e6f2a-talking-binaries"}
+
+
+def wall(command, runs, cwd=None):
+    """Median wall time of a command in ms, and the largest peak RSS (KiB) of it or a process it waited for."""
+    times, rss = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append((time.perf_counter() - start) * 1000)
+        if done.returncode != 0:
+            sys.exit(f"{command} exited with {done.returncode}")
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return statistics.median(times), rss
+
+
+def peak_rss(command, cwd=None):
+    """Peak RSS (KiB) of one run of a command, read from /usr/bin/time."""
+    done = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{command} exited with {done.returncode}: {done.stderr[-500:]}")
+    return int(done.stderr.strip().splitlines()[-1])
+
+
+def direct(plugin, steps):
+    """Median round trip (ms) of step/run sent straight to a warm plugin, with no host in between."""
+    process = subprocess.Popen([plugin], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **COOKIE}, text=True, bufsize=1)
+
+    def ask(message):
+        process.stdin.write(json.dumps(message, separators=(",", ":")) + "\n")
+        process.stdin.flush()
+        while True:
+            line = json.loads(process.stdout.readline())
+            if line.get("id") == message["id"]:
+                return line
+
+    ask({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+         "params": {"protocolVersions": [1], "host": {"name": "bench", "version": "1"}}})
+    times = []
+    for i in range(1, steps + 1):
+        start = time.perf_counter()
+        ask({"jsonrpc": "2.0", "id": i, "method": "step/run",
+             "params": {"runId": "r", "stepId": f"s{i}", "step": f"s{i}", "config": {"say": f"step {i}"}}})
+        times.append((time.perf_counter() - start) * 1000)
+    process.stdin.close()
+    process.wait()
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    verb = sys.argv[1]
+    if verb == "wall":
+        runs, cwd, command = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+        median, _ = wall(command, runs, cwd if cwd != "-" else None)
+        print(f"{median:.3f}")
+    elif verb == "rss":
+        print(peak_rss(sys.argv[3:], sys.argv[2] if sys.argv[2] != "-" else None))
+    elif verb == "direct":
+        print(f"{direct(sys.argv[2], int(sys.argv[3])):.4f}")
+    elif verb == "report":
+        report = json.load(open(sys.argv[2]))
+        field = sys.argv[3]
+        if field == "rate":
+            print(f"{len(report['steps']) / (report['durationMs'] / 1000):.0f}")
+        elif field == "step-median":
+            print(f"{statistics.median(s['stepTimeMs'] for s in report['steps']):.4f}")
+        elif field == "duration":
+            print(f"{report['durationMs']:.1f}")

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The benchmark suite: every figure next to its baseline, medians of repeated runs, measured side by side in one
+# invocation. Writes the table to bench/results.md with the date and the machine.
+# Usage: bench/run.sh [--quick]   (--quick: small sizes, few runs, no file written: it only proves the suite works)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=false
+[ "${1-}" = "--quick" ] && quick=true
+if $quick; then runs=3 steps=100 megabytes=10; else runs=20 steps=1000 megabytes=200; fi
+[ -x dist/tb ] || ./build.sh > /dev/null
+harness() { /usr/bin/python3 bench/harness.py "$@"; }
+ratio() { echo "scale=2; $1 / $2" | bc | sed 's/^\./0./'; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 |"); echo "  $1: $2 (baseline $3, ratio $4)" >&2; }
+
+# 1. Host start-up.
+tb_start=$(harness wall "$runs" - dist/tb --version)
+true_start=$(harness wall "$runs" - /bin/true)
+row "1. start-up: \`tb --version\`" "$tb_start ms" "\`/bin/true\` $true_start ms" "$(ratio "$tb_start" "$true_start") x"
+
+# 2. The root DevFile (the Go prototype's own).
+root=$(harness wall "$runs" . dist/tb run)
+row "2. root DevFile: \`tb run\` wall time" "$root ms" "Go prototype 7.3 ms (ORIGINAL.md)" "$(ratio "$root" 7.3) x"
+
+# 3 and 4. Many echo steps: warm and one process per step; host overhead per step against a direct driver.
+for mode in warm oneshot; do
+  {
+    printf 'plugins:\n  - ref: echo\n    path: %s/dist/plugin-echo\n' "$PWD"
+    [ "$mode" = oneshot ] && printf '    warm: false\n'
+    printf 'steps:\n'
+    for ((i = 0; i < steps; i++)); do printf '  - name: s%d\n    plugin: echo\n    config: { say: "step %d" }\n' "$i" "$i"; done
+  } > "$work/DevFile.$mode"
+done
+for ((i = 0; i < 3; i++)); do
+  for mode in warm oneshot; do
+    dist/tb run -f "$work/DevFile.$mode" --report "$work/$mode.$i.json" > /dev/null
+    harness report "$work/$mode.$i.json" rate >> "$work/$mode.rate"
+    harness report "$work/$mode.$i.json" step-median >> "$work/$mode.step"
+  done
+done
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+host_step=$(median < "$work/warm.step")
+direct_step=$(harness direct dist/plugin-echo "$steps")
+overhead=$(echo "scale=4; $host_step - $direct_step" | bc | sed 's/^\./0./; s/^-\./-0./')
+row "3. host overhead per step (warm echo)" "$overhead ms" "target 0.1 ms (step $host_step ms via tb, $direct_step ms direct)" "$(ratio "$overhead" 0.1) x"
+warm_rate=$(median < "$work/warm.rate")
+cold_rate=$(median < "$work/oneshot.rate")
+row "4. $steps steps: warm echo" "$warm_rate steps/s" "one process per step $cold_rate steps/s; target 20000" "$(ratio "$warm_rate" "$cold_rate") x one-shot"
+
+# 5. Parallel efficiency: 8 steps of 200 ms at -j 8.
+{
+  printf 'plugins:\n  - ref: shell\n    path: %s/dist/plugin-shell\nsteps:\n' "$PWD"
+  for i in 1 2 3 4 5 6 7 8; do printf '  - name: sleep%s\n    plugin: shell\n    parallel: true\n    config: { commands: ["sleep 0.2"] }\n' "$i"; done
+} > "$work/DevFile.parallel"
+parallel=$(harness wall "$runs" - dist/tb run -f "$work/DevFile.parallel" -j 8)
+row "5. 8 x 200 ms steps at \`-j 8\`" "$parallel ms" "ideal 200 ms; target within 15%" "$(ratio "$parallel" 200) x"
+
+# 6. Log relay: a plugin writes MEGABYTES of stderr as fast as it can.
+printf 'plugins:\n  - ref: flood\n    path: %s/bench/plugins/stderr-flood\nsteps:\n  - name: flood\n    plugin: flood\n    config: { mb: %d }\n' "$PWD" "$megabytes" > "$work/DevFile.flood"
+dist/tb run -f "$work/DevFile.flood" --report "$work/flood.json" > /dev/null
+flood_ms=$(harness report "$work/flood.json" duration)
+relay=$(echo "scale=1; $megabytes * 1000 / $flood_ms" | bc)
+flood_rss=$(harness rss - dist/tb run -f "$work/DevFile.flood")
+row "6. log relay, $megabytes MB of stderr" "$relay MB/s, tb peak RSS $((flood_rss / 1024)) MB" "target 100 MB/s and 40 MB" "$(ratio "$relay" 100) x"
+
+# 7. Peak RSS of tb on the many-step run.
+steps_rss=$(harness rss - dist/tb run -f "$work/DevFile.warm")
+row "7. tb peak RSS, $steps warm steps" "$((steps_rss / 1024)) MB" "target 40 MB" "$(ratio "$steps_rss" 40960) x"
+
+table=$(printf '| figure | measured | baseline | ratio |\n|---|---|---|---|\n'; printf '%s\n' "${rows[@]}")
+echo "$table"
+if ! $quick; then
+  {
+    echo "# Benchmark results"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB;"
+    echo "medians of $runs runs (3 for the step runs) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD)."
+    echo
+    echo "$table"
+  } > bench/results.md
+fi
