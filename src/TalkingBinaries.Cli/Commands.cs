@@ -15,7 +15,7 @@ internal static class Commands
 {
     public static async Task<int> RunAsync(RunArguments arguments)
     {
-        var terminal = Terminal.ForConsole(arguments.NoColor);
+        using var terminal = Terminal.ForConsole(arguments.NoColor);
         if (!Durations.TryParse(arguments.Grace, out var grace))
         {
             terminal.ErrorLine($"tb: --grace '{arguments.Grace}' is not a duration; write it like 500ms, 5s or 2m");
@@ -87,7 +87,7 @@ internal static class Commands
 
     public static int Validate(string? file, bool noColor)
     {
-        var terminal = Terminal.ForConsole(noColor);
+        using var terminal = Terminal.ForConsole(noColor);
         var locator = PluginLocator.ForCurrentProcess();
         if (!TryLoad(terminal, file, out var devFile))
         {
