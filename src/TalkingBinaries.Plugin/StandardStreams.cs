@@ -6,7 +6,7 @@ namespace TalkingBinaries.Plugin;
 /// <summary>The plugin's protocol streams, taken off file descriptors 0 and 1 so nothing else can write to them.</summary>
 /// <remarks>
 /// On Unix the protocol moves to private close-on-exec descriptors; fd 1 then points at stderr and fd 0 at
-/// /dev/null. A stray <c>Console.WriteLine</c>, a native library or a child process can therefore neither corrupt
+/// /dev/null. A stray print to standard output, a native library or a child process can therefore neither corrupt
 /// the protocol stream nor steal its input, and children do not keep the host's pipes open
 /// (docs/protocol.md, "Standard streams").
 /// </remarks>
