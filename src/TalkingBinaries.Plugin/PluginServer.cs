@@ -10,7 +10,7 @@ using TalkingBinaries.Protocol.Messages;
 namespace TalkingBinaries.Plugin;
 
 /// <summary>The plugin side of a connection: one reader loop, steps handled concurrently, serialised writes.</summary>
-internal sealed class PluginServer : IAsyncDisposable
+internal sealed partial class PluginServer : IAsyncDisposable
 {
     private readonly PluginOptions _options;
     private readonly Func<PluginServer, StepRunParams, CancellationToken, Task<StepRunResult>> _runStep;
@@ -205,82 +205,6 @@ internal sealed class PluginServer : IAsyncDisposable
             Capabilities = new PluginCapabilities { Cancel = true, Warm = _options.Warm, MaxConcurrency = Math.Max(1, _options.MaxConcurrency) },
         };
         await TryWriteAsync(() => _writer.WriteResultAsync(id, result, ProtocolJsonContext.Default.InitializeResult)).ConfigureAwait(false);
-    }
-
-    private void StartStep(JsonElement id, JsonRpcMessage message)
-    {
-        var task = RunStepAsync(id.Clone(), message);
-        _inFlight.TryAdd(task, 0);
-        _ = task.ContinueWith(done => _inFlight.TryRemove(done, out _), TaskScheduler.Default);
-    }
-
-    private async Task RunStepAsync(JsonElement id, JsonRpcMessage message)
-    {
-        if (_protocolVersion is null)
-        {
-            await TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidRequest, "step/run came before initialize; the host must complete the handshake first.").ConfigureAwait(false);
-            return;
-        }
-
-        var parameters = TryRead(message, ProtocolJsonContext.Default.StepRunParams);
-        if (parameters is null)
-        {
-            await TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidParams, "step/run needs params with runId, stepId, step and config.").ConfigureAwait(false);
-            return;
-        }
-
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_hostGone.Token);
-        _running[parameters.StepId] = cancellation;
-        await _slots.WaitAsync().ConfigureAwait(false);
-        StepRunResult result;
-        try
-        {
-            result = await _runStep(this, parameters, cancellation.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            result = new StepRunResult { Status = StepResultStatus.Cancelled, Error = new StepError { Message = "the step was cancelled", Code = "cancelled" } };
-        }
-        catch (StepFailedException exception)
-        {
-            result = Failed(exception);
-        }
-#pragma warning disable CA1031 // A plugin's bug fails its step, not the whole plugin process.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            WriteError(exception.ToString());
-            result = Failed($"{exception.GetType().Name}: {exception.Message}", "unhandled_exception", null);
-        }
-        finally
-        {
-            _slots.Release();
-            _running.TryRemove(parameters.StepId, out _);
-        }
-
-        await TryWriteAsync(() => _writer.WriteResultAsync(id, result, ProtocolJsonContext.Default.StepRunResult)).ConfigureAwait(false);
-    }
-
-    /// <summary>The result for a step that threw <paramref name="exception"/>.</summary>
-    public static StepRunResult Failed(StepFailedException exception) => Failed(exception.Message, exception.Code, exception.ExitCode);
-
-    private static StepRunResult Failed(string message, string? code, int? exitCode) => new()
-    {
-        Status = StepResultStatus.Failed,
-        Error = new StepError
-        {
-            Message = message,
-            Code = code,
-            Data = exitCode is { } value ? JsonDocument.Parse($"{{\"exitCode\":{value}}}").RootElement.Clone() : null,
-        },
-    };
-
-    private async Task DrainAsync()
-    {
-        while (!_inFlight.IsEmpty)
-        {
-            await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
-        }
     }
 
     private T? TryRead<T>(JsonRpcMessage message, JsonTypeInfo<T> typeInfo)
