@@ -9,6 +9,7 @@ using TalkingBinaries.Workflow.Running;
 namespace TalkingBinaries.Workflow.Tests;
 
 /// <summary>Parallelism is asserted from the report's timestamps (which intervals overlap), never from wall-clock thresholds.</summary>
+/// <remarks>Steps that must overlap sleep a second: long enough that a slow start of one process (a loaded CI machine) cannot separate them.</remarks>
 public sealed class ParallelRunSpecs : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tb-parallel-");
@@ -27,15 +28,15 @@ public sealed class ParallelRunSpecs : IDisposable
               - name: one
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 400 }
+                config: { mode: sleep, ms: 1000 }
               - name: two
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 400 }
+                config: { mode: sleep, ms: 1000 }
               - name: three
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 400 }
+                config: { mode: sleep, ms: 1000 }
               - name: after
                 plugin: test
                 config: { mode: sleep, ms: 10 }
@@ -60,11 +61,11 @@ public sealed class ParallelRunSpecs : IDisposable
               - name: b
                 plugin: test
                 needs: a
-                config: { mode: sleep, ms: 400 }
+                config: { mode: sleep, ms: 1000 }
               - name: c
                 plugin: test
                 needs: [a]
-                config: { mode: sleep, ms: 400 }
+                config: { mode: sleep, ms: 1000 }
               - name: a
                 plugin: test
                 needs: []
@@ -87,7 +88,7 @@ public sealed class ParallelRunSpecs : IDisposable
             steps:
               - name: slow
                 plugin: test
-                config: { mode: sleep, ms: 600 }
+                config: { mode: sleep, ms: 1500 }
               - name: quick
                 plugin: test
                 needs: []
@@ -112,19 +113,19 @@ public sealed class ParallelRunSpecs : IDisposable
               - name: s1
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 300 }
+                config: { mode: sleep, ms: 1000 }
               - name: s2
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 300 }
+                config: { mode: sleep, ms: 1000 }
               - name: s3
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 300 }
+                config: { mode: sleep, ms: 1000 }
               - name: s4
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 300 }
+                config: { mode: sleep, ms: 1000 }
             """, maxParallel);
 
         Assert.Equal(RunStatus.Succeeded, report.Status);
