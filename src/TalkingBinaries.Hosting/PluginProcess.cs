@@ -192,22 +192,5 @@ public sealed partial class PluginProcess : IAsyncDisposable
         return first == exited ? await exited.ConfigureAwait(false) : null;
     }
 
-    private void Raise(PluginEvent pluginEvent)
-    {
-        var handler = _info.OnEvent;
-        if (handler is null)
-        {
-            return;
-        }
-
-        try
-        {
-            handler(pluginEvent);
-        }
-#pragma warning disable CA1031 // A faulty event handler must not stop the relay and lose later lines.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
+    private void Raise(PluginEvent pluginEvent) => _info.Raise(pluginEvent);
 }

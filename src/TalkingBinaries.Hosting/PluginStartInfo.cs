@@ -21,6 +21,20 @@ public sealed record PluginStartInfo
     /// <summary>Receives log lines and progress as they arrive, from the reader threads.</summary>
     public Action<PluginEvent>? OnEvent { get; init; }
 
+    /// <summary>Hands <paramref name="pluginEvent"/> to <see cref="OnEvent"/>; a handler that throws loses that event, not the relay.</summary>
+    internal void Raise(PluginEvent pluginEvent)
+    {
+        try
+        {
+            OnEvent?.Invoke(pluginEvent);
+        }
+#pragma warning disable CA1031 // A faulty event handler must not stop the relay and lose later lines.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     /// <summary>Answers the plugin's own requests (such as <c>vars/get</c>); without it every request gets "method not found".</summary>
     /// <remarks>Called on the reader thread's behalf but awaited off it; throw <see cref="Connection.JsonRpcRemoteException"/> to answer with an error.</remarks>
     public PluginRequestHandler? OnRequest { get; init; }

@@ -29,20 +29,7 @@ public static class SeedPlugin
         using (child)
         {
             using var abandon = new CancellationTokenSource();
-            void Raise(PluginEvent pluginEvent)
-            {
-                try
-                {
-                    info.OnEvent?.Invoke(pluginEvent);
-                }
-#pragma warning disable CA1031 // A faulty event handler must not stop the relay.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                }
-            }
-
-            var stderr = StderrRelay.RunAsync(child, info.DisplayName, Raise, abandon.Token);
+            var stderr = StderrRelay.RunAsync(child, info.DisplayName, info.Raise, abandon.Token);
             var stdout = ReadAllAsync(child.StandardOutput, child.Pid, abandon.Token);
             try
             {
@@ -73,7 +60,7 @@ public static class SeedPlugin
             var binaryTime = System.Diagnostics.Stopwatch.GetElapsedTime(child.StartedTimestamp, child.ExitedTimestamp);
             if (!await child.DrainAsync(Task.WhenAll(stdout, stderr), info.DrainTimeout).ConfigureAwait(false))
             {
-                Raise(new PluginLogEvent(info.DisplayName, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
+                info.Raise(new PluginLogEvent(info.DisplayName, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
                     "stopped reading the plugin's output: a process outside its process group still holds its pipes"));
                 await abandon.CancelAsync().ConfigureAwait(false);
             }
@@ -82,7 +69,7 @@ public static class SeedPlugin
             await stderr.ConfigureAwait(false);
             if (dropped > 0)
             {
-                Raise(new PluginLogEvent(info.DisplayName, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
+                info.Raise(new PluginLogEvent(info.DisplayName, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
                     $"dropped {dropped} bytes of stdout over the limit of {MaxStdoutBytes} bytes"));
             }
 

@@ -27,7 +27,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
             return true;
         }
 
-        var context = Context(status);
+        var context = Context(status, [condition]);
         return Evaluate(condition, () => ExpressionChecks.Parse(condition) is [var single] && !Template.Contains(condition.Text)
             ? single.Evaluate(context)
             : Template.Parse(condition.Text).Evaluate(context)) is var value && Truthiness.IsTruthy(value);
@@ -41,7 +41,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
             return step.Config;
         }
 
-        var context = Context(status);
+        var context = Context(status, step.ConfigTemplates);
         var templates = step.ConfigTemplates.ToDictionary(source => source.Place, StringComparer.Ordinal);
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -61,7 +61,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
             return step.Timeout;
         }
 
-        var value = Evaluate(source, () => Template.Parse(source.Text).Evaluate(Context(status)));
+        var value = Evaluate(source, () => Template.Parse(source.Text).Evaluate(Context(status, [source])));
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
         return Durations.TryParse(text, out var timeout) && timeout > TimeSpan.Zero
             ? timeout
@@ -113,15 +113,33 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
         }
     }
 
-    private ExpressionContext Context(ExpressionStatus status) => new()
+    /// <summary>What the expressions of <paramref name="sources"/> can see; only the roots they name are built.</summary>
+    /// <remarks>Building <c>steps</c> copies every finished step's outputs and <c>env</c> the whole environment: work a step should not pay for when it does not look.</remarks>
+    private ExpressionContext Context(ExpressionStatus status, IEnumerable<TemplateSource> sources)
     {
-        Roots = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        HashSet<string> used;
+        try
         {
-            ["vars"] = JsonObjects.From(variables.Snapshot()),
-            ["steps"] = JsonObjects.Steps(finished),
-            ["env"] = JsonObjects.Environment(),
-            ["secrets"] = JsonObjects.From(secrets),
-        },
-        Status = status,
-    };
+            used = sources.SelectMany(ExpressionChecks.Parse).SelectMany(expression => expression.References).Select(reference => reference.Root).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (ExpressionException)
+        {
+            // Evaluating reports the error with its position; until then, offer everything.
+            used = [.. ExpressionChecks.Roots];
+        }
+
+        var roots = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var root in used.Intersect(ExpressionChecks.Roots))
+        {
+            roots[root] = root switch
+            {
+                "vars" => JsonObjects.From(variables.Snapshot()),
+                "steps" => JsonObjects.Steps(finished),
+                "env" => JsonObjects.Environment(),
+                _ => JsonObjects.From(secrets),
+            };
+        }
+
+        return new ExpressionContext { Roots = roots, Status = status };
+    }
 }
