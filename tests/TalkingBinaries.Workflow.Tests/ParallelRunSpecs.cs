@@ -186,20 +186,23 @@ public sealed class ParallelRunSpecs : IDisposable
     [Fact]
     public async Task The_first_failure_cancels_running_siblings_and_skips_what_has_not_started()
     {
+        // "fails" fails only once both siblings are running, so both have a process to stop.
+        var hanging = Path.Combine(_directory.FullName, "hanging");
+        var sleeping = Path.Combine(_directory.FullName, "sleeping");
         var report = await Run($$"""
             steps:
               - name: fails
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 100, fail: true }
+                config: { mode: sleep, ms: 1, fail: true, await: ["{{hanging}}", "{{sleeping}}"] }
               - name: hangs
                 plugin: test
                 parallel: true
-                config: { mode: hang }
+                config: { mode: hang, touch: "{{hanging}}" }
               - name: sleeps
                 plugin: test
                 parallel: true
-                config: { mode: sleep, ms: 30000 }
+                config: { mode: sleep, ms: 30000, touch: "{{sleeping}}" }
               - name: later
                 plugin: test
             """);

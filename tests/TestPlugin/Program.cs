@@ -32,6 +32,28 @@ void Log(string stepId, string level, string message) =>
 void Answer(string id, string stepId, string outputs) =>
     Send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"status\":\"succeeded\",\"outputs\":" + outputs + "}}");
 
+// Any mode: config "touch" names a file to create as the step starts, and "await" lists files to wait for (up to
+// 30 s) before the mode runs, so a spec can order steps in different processes without guessing at timing.
+void Rendezvous(JsonElement config)
+{
+    if (config.TryGetProperty("touch", out var touch))
+    {
+        File.WriteAllText(touch.GetString()!, string.Empty);
+    }
+
+    if (config.TryGetProperty("await", out var awaited))
+    {
+        var deadline = Stopwatch.StartNew();
+        foreach (var path in awaited.EnumerateArray().Select(item => item.GetString()!))
+        {
+            while (!File.Exists(path) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(5);
+            }
+        }
+    }
+}
+
 if (fixedMode == "ignore-sigterm")
 {
     // Survive SIGTERM: only SIGKILL ends this process.
@@ -74,6 +96,7 @@ while (stdin.ReadLine() is { } line)
             var milliseconds = config.TryGetProperty("ms", out var ms) ? ms.GetInt32() : 0;
             var parallel = parameters.TryGetProperty("parallel", out var p) ? p.GetRawText() : "null";
             var pid = Environment.ProcessId;
+            Rendezvous(config);
             switch (mode)
             {
                 case "sleep":

@@ -124,7 +124,7 @@ public sealed partial class WorkflowRunner
         {
             // Stopped by us before or while starting: a plugin that dies on the way out was still stopped, not failed.
             var failure = exception as PluginException;
-            return Report(StepStatus.Cancelled, failure?.Message ?? $"plugin '{pool.Name}' was stopping", failure: failure);
+            return Report(StepStatus.Cancelled, failure?.Message ?? $"plugin '{pool.Name}' was stopped before it started the step", failure: failure);
         }
         catch (PluginException exception)
         {
