@@ -54,12 +54,20 @@ public sealed partial class PluginPool : IAsyncDisposable
     public async Task WarmUpAsync(CancellationToken cancellationToken = default)
     {
         Instance? instance = null;
-        lock (_lock)
+        try
         {
-            if (_instances.Count == 0 && !_stopped)
+            lock (_lock)
             {
-                instance = StartInstance();
+                if (_instances.Count == 0 && !_stopped)
+                {
+                    instance = StartInstance();
+                }
             }
+        }
+        catch (PluginException)
+        {
+            // Not startable (say, not an executable for this machine): the first step tries again and reports it.
+            return;
         }
 
         if (instance is not null)

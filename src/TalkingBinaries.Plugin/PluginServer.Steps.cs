@@ -11,8 +11,14 @@ internal sealed partial class PluginServer
     private void StartStep(JsonElement id, JsonRpcMessage message)
     {
         var task = RunStepAsync(id.Clone(), message);
+        if (task.IsCompleted)
+        {
+            // Answered already (a handler that finished without waiting): nothing to track, and no pool hop to untrack it.
+            return;
+        }
+
         _inFlight.TryAdd(task, 0);
-        _ = task.ContinueWith(done => _inFlight.TryRemove(done, out _), TaskScheduler.Default);
+        _ = task.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task RunStepAsync(JsonElement id, JsonRpcMessage message)

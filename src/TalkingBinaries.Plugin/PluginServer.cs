@@ -36,7 +36,8 @@ internal sealed partial class PluginServer : IAsyncDisposable
         _runStep = runStep;
         _input = input;
         _errors = errors;
-        _writer = new JsonRpcWriter(output);
+        // The SDK's output is a FileStream over a pipe (StandardStreams), whose asynchronous writes block a pool thread anyway.
+        _writer = new JsonRpcWriter(output, writeSynchronously: true);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrency));
     }
 

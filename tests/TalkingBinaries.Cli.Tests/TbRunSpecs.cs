@@ -84,6 +84,30 @@ public sealed partial class TbRunSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_plugin_the_machine_cannot_execute_fails_its_step_with_one_line_and_exit_1()
+    {
+        var bogus = Path.Combine(_directory.FullName, "bogus");
+        File.WriteAllBytes(bogus, [0x7f, (byte)'E', (byte)'L', (byte)'F', 0, 1, 2, 3]);
+        File.SetUnixFileMode(bogus, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        WriteDevFile($"""
+            plugins:
+              - ref: bogus
+                path: {bogus}
+            steps:
+              - name: first
+                plugin: bogus
+            """);
+
+        using var tb = await Tb.RunAsync(_directory.FullName, "run");
+
+        Assert.Equal(1, tb.ExitCode);
+        Assert.Contains($"[first] failed (step execution time ", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"plugin 'bogus': could not start {bogus}: Exec format error. Check that {bogus} is an executable for this machine.", tb.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", tb.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", tb.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stray_stdout_is_shown_as_a_warning_and_the_run_succeeds()
     {
         WriteDevFile($"""

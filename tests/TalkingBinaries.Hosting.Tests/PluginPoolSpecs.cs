@@ -157,6 +157,30 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
         Assert.Empty(pool.Pids);
     }
 
+    [Fact]
+    public async Task Warming_up_a_plugin_that_cannot_start_leaves_the_error_to_the_first_step()
+    {
+        // Executable by its mode bits, but not a program this machine can run: the kernel refuses it (ENOEXEC).
+        var directory = Directory.CreateTempSubdirectory("tb-pool-");
+        try
+        {
+            var bogus = Path.Combine(directory.FullName, "bogus");
+            await File.WriteAllBytesAsync(bogus, [0x7f, (byte)'E', (byte)'L', (byte)'F', 0, 1, 2, 3], _deadline);
+            File.SetUnixFileMode(bogus, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await using var pool = Pool(bogus);
+
+            await pool.WarmUpAsync(_deadline);
+
+            var failure = await Assert.ThrowsAsync<PluginException>(() => pool.RunStepAsync(Step("s", "{}"), _deadline));
+            Assert.StartsWith($"plugin 'pool': could not start {bogus}: Exec format error", failure.Message, StringComparison.Ordinal);
+            Assert.Empty(pool.Pids);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private PluginPool Pool(string executable) => new(Info(executable), new PluginPoolOptions { Stop = new StopOptions(TimeSpan.FromSeconds(2)) });
 
     private PluginStartInfo Info(string executable, params string[] arguments) => new()

@@ -18,13 +18,20 @@ public sealed class JsonRpcWriter : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _json;
+    private readonly bool _writeSynchronously;
     private bool _completed;
 
     /// <summary>Creates a writer over <paramref name="stream"/>; it owns the stream.</summary>
-    public JsonRpcWriter(Stream stream)
+    /// <param name="stream">Where the messages go.</param>
+    /// <param name="writeSynchronously">
+    /// Write on the caller's thread, returning completed tasks: for a stream whose asynchronous writes would only
+    /// block a thread-pool thread instead (a <see cref="FileStream"/> over a pipe on Unix).
+    /// </param>
+    public JsonRpcWriter(Stream stream, bool writeSynchronously = false)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _json = new Utf8JsonWriter(_buffer, WriterOptions);
+        _writeSynchronously = writeSynchronously;
     }
 
     /// <summary>Writes a request with a numeric id.</summary>
@@ -107,24 +114,15 @@ public sealed class JsonRpcWriter : IAsyncDisposable
         await _json.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(Action<Utf8JsonWriter> body, CancellationToken cancellationToken)
+    private Task WriteAsync(Action<Utf8JsonWriter> body, CancellationToken cancellationToken) =>
+        _writeSynchronously ? Write(body, cancellationToken) : WriteOffThreadAsync(body, cancellationToken);
+
+    private async Task WriteOffThreadAsync(Action<Utf8JsonWriter> body, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_completed)
-            {
-                throw new IOException("The message stream is closed.");
-            }
-
-            _buffer.ResetWrittenCount();
-            _json.Reset(_buffer);
-            _json.WriteStartObject();
-            _json.WriteString("jsonrpc"u8, "2.0"u8);
-            body(_json);
-            _json.WriteEndObject();
-            _json.Flush();
-            _buffer.Write("\n"u8);
+            Serialize(body);
             await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -132,5 +130,55 @@ public sealed class JsonRpcWriter : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    private Task Write(Action<Utf8JsonWriter> body, CancellationToken cancellationToken)
+    {
+        // A FileStream's "asynchronous" pipe write hands the same blocking write to a pool thread and makes the caller
+        // wait for it: two thread hand-offs per message for nothing. Failures still arrive through the task, as above.
+        try
+        {
+            _gate.Wait(cancellationToken);
+        }
+        catch (OperationCanceledException exception)
+        {
+            return Task.FromCanceled(exception.CancellationToken);
+        }
+
+        try
+        {
+            Serialize(body);
+            _stream.Write(_buffer.WrittenSpan);
+            _stream.Flush();
+            return Task.CompletedTask;
+        }
+#pragma warning disable CA1031 // Not swallowed: handed to the caller through the task, like the asynchronous path.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return Task.FromException(exception);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Puts one whole message, with its line end, into the buffer; the caller holds the gate.</summary>
+    private void Serialize(Action<Utf8JsonWriter> body)
+    {
+        if (_completed)
+        {
+            throw new IOException("The message stream is closed.");
+        }
+
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("jsonrpc"u8, "2.0"u8);
+        body(_json);
+        _json.WriteEndObject();
+        _json.Flush();
+        _buffer.Write("\n"u8);
     }
 }
