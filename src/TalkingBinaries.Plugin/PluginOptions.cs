@@ -15,4 +15,12 @@ public sealed record PluginOptions
     /// <summary>Whether the plugin stays alive to serve every step of a run that uses it, instead of one process per step.</summary>
     /// <remarks>True by default: the SDK serves any number of steps. Set it false for a plugin that keeps state between steps it should not.</remarks>
     public bool Warm { get; init; } = true;
+
+    /// <summary>Whether each step's handler starts on the thread that reads the host's messages instead of the thread pool.</summary>
+    /// <remarks>
+    /// False by default. True saves a thread hand-off per step, about a sixth of a warm echo step's round trip
+    /// (bench/run.sh, figure 4), but until the handler's first <c>await</c> that yields, the plugin reads nothing:
+    /// neither <c>step/cancel</c> nor the next step. Only for handlers that never block, like the bundled echo plugin's.
+    /// </remarks>
+    public bool InlineSteps { get; init; }
 }

@@ -10,10 +10,28 @@ internal sealed partial class PluginServer
 {
     private void StartStep(JsonElement id, JsonRpcMessage message)
     {
-        var task = RunStepAsync(id.Clone(), message);
+        id = id.Clone();
+        Task task;
+        if (_protocolVersion is null)
+        {
+            task = TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidRequest, "step/run came before initialize; the host must complete the handshake first.");
+        }
+        else if (TryRead(message, ProtocolJsonContext.Default.StepRunParams) is not { } parameters)
+        {
+            task = TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidParams, "step/run needs params with runId, stepId, step and config.");
+        }
+        else
+        {
+            // Registered here, on the reader thread, so a step/cancel read right after this finds the step. The handler
+            // runs on the thread pool unless the plugin vouches that it never blocks (PluginOptions.InlineSteps): one that
+            // sleeps or waits for a process must not keep step/cancel or the next step from being read.
+            var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_hostGone.Token);
+            _running[parameters.StepId] = cancellation;
+            task = _options.InlineSteps ? RunStepAsync(id, parameters, cancellation) : Task.Run(() => RunStepAsync(id, parameters, cancellation));
+        }
+
         if (task.IsCompleted)
         {
-            // Answered already (a handler that finished without waiting): nothing to track, and no pool hop to untrack it.
             return;
         }
 
@@ -21,23 +39,9 @@ internal sealed partial class PluginServer
         _ = task.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task RunStepAsync(JsonElement id, JsonRpcMessage message)
+    private async Task RunStepAsync(JsonElement id, StepRunParams parameters, CancellationTokenSource cancellation)
     {
-        if (_protocolVersion is null)
-        {
-            await TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidRequest, "step/run came before initialize; the host must complete the handshake first.").ConfigureAwait(false);
-            return;
-        }
-
-        var parameters = TryRead(message, ProtocolJsonContext.Default.StepRunParams);
-        if (parameters is null)
-        {
-            await TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidParams, "step/run needs params with runId, stepId, step and config.").ConfigureAwait(false);
-            return;
-        }
-
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_hostGone.Token);
-        _running[parameters.StepId] = cancellation;
+        using var owned = cancellation;
         await _slots.WaitAsync().ConfigureAwait(false);
         StepRunResult result;
         try

@@ -24,6 +24,12 @@ return await Plugin.RunAsync(
                 step.LogInfo("waiting for cancellation");
                 await Task.Delay(Timeout.Infinite, cancellationToken);
                 break;
+            case "block-until-cancel":
+                // Blocks its thread, without ever awaiting, until cancelled: the SDK must still read step/cancel.
+                step.LogInfo("waiting for cancellation");
+                cancellationToken.WaitHandle.WaitOne();
+                cancellationToken.ThrowIfCancellationRequested();
+                break;
             case "sleep":
                 var started = DateTimeOffset.UtcNow;
                 await Task.Delay(step.Config.Count, cancellationToken);

@@ -127,11 +127,13 @@ public sealed class PluginSdkSpecs : IAsyncLifetime
         Assert.Contains("$.count", result.Error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Step_cancel_fires_the_steps_cancellation_token_and_the_plugin_answers_cancelled()
+    [Theory]
+    [InlineData("wait-for-cancel")]
+    [InlineData("block-until-cancel")]
+    public async Task Step_cancel_fires_the_steps_cancellation_token_and_the_plugin_answers_cancelled(string mode)
     {
         using var cancel = new CancellationTokenSource();
-        var running = Task.Run(() => Run("""{"mode":"wait-for-cancel"}""", cancel.Token));
+        var running = Task.Run(() => Run($$"""{"mode":"{{mode}}"}""", cancel.Token));
         while (!_events.OfType<PluginLogEvent>().Any(line => line.Text == "waiting for cancellation"))
         {
             await Task.Delay(10, _deadline);

@@ -219,13 +219,15 @@ public sealed class JsonRpcSpecs
         Assert.Equal(new StepCancelParams("s1"), message.ReadParams(ProtocolJsonContext.Default.StepCancelParams));
     }
 
-    [Fact]
-    public async Task Concurrent_writers_never_interleave_their_messages()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Concurrent_writers_never_interleave_their_messages(bool writeSynchronously)
     {
         const int Writers = 50;
         const int MessagesEach = 100;
         var stream = new TearingStream();
-        var writer = new JsonRpcWriter(stream);
+        var writer = new JsonRpcWriter(stream, writeSynchronously);
 
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(task => Task.Run(async () =>
         {
@@ -251,10 +253,24 @@ public sealed class JsonRpcSpecs
     }
 
     [Fact]
-    public async Task Writing_after_Complete_throws_IOException()
+    public void A_synchronous_writer_has_written_and_flushed_the_message_when_it_returns()
     {
         var stream = new MemoryStream();
-        var writer = new JsonRpcWriter(stream);
+        var writer = new JsonRpcWriter(stream, writeSynchronously: true);
+
+        var written = writer.WriteNotificationAsync(ProtocolMethods.Log, new LogParams { Message = "now" }, ProtocolJsonContext.Default.LogParams);
+
+        Assert.True(written.IsCompletedSuccessfully);
+        Assert.Equal("""{"jsonrpc":"2.0","method":"log","params":{"level":"info","message":"now"}}""" + "\n", Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Writing_after_Complete_throws_IOException(bool writeSynchronously)
+    {
+        var stream = new MemoryStream();
+        var writer = new JsonRpcWriter(stream, writeSynchronously);
         await writer.WriteNotificationAsync(ProtocolMethods.Log, new LogParams { Message = "before" }, ProtocolJsonContext.Default.LogParams);
 
         await writer.Complete();

@@ -56,7 +56,7 @@ public sealed class PluginConnection : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var response = new TaskCompletionSource<JsonRpcMessage>();
+        var response = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = response;
         try
         {
