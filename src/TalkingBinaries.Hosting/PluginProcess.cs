@@ -29,7 +29,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
     {
         _child = child;
         _info = info;
-        _connection = new PluginConnection(child.StandardInput, child.StandardOutput, info.DisplayName, child.Pid, Raise, info.OnRequest);
+        _connection = new PluginConnection(child.StandardInput, child.StandardOutput, info.DisplayName, child.Pid, Raise, info.OnRequest, info.ResumeOnReaderThread);
         _connection.Start();
         _stderrRelay = StderrRelay.RunAsync(child, info.DisplayName, Raise, _abandon.Token);
     }

@@ -17,8 +17,11 @@ internal sealed class PluginHarness
     /// <summary>Set in every plugin's environment, so processes it leaves behind can be found.</summary>
     public string Marker { get; } = "TB_TEST_HARNESS=" + Guid.NewGuid().ToString("N");
 
-    public PluginProcess Start(string executable, params string[] arguments) => PluginProcess.Start(new PluginStartInfo
+    public PluginProcess Start(string executable, params string[] arguments) => Start(executable, resumeOnReaderThread: false, arguments);
+
+    public PluginProcess Start(string executable, bool resumeOnReaderThread, params string[] arguments) => PluginProcess.Start(new PluginStartInfo
     {
+        ResumeOnReaderThread = resumeOnReaderThread,
         Environment = new Dictionary<string, string?> { [Marker.Split('=')[0]] = Marker.Split('=')[1] },
         ExecutablePath = executable,
         DisplayName = Path.GetFileName(executable),

@@ -34,6 +34,28 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         Assert.Empty(await ProcessTable.SurvivorsAsync([plugin.Pid]));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_answer_is_awaited_on_the_thread_pool_unless_the_host_asks_to_resume_on_the_reader_thread(bool resumeOnReaderThread)
+    {
+        var deadline = Deadline.After();
+        await using var plugin = _harness.Start(TestExecutables.Echo, resumeOnReaderThread);
+        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+
+        // A synchronous continuation runs on whichever thread completed the step's task.
+        var (result, name, pooled) = await plugin.RunStepAsync(PluginHarness.Step("say", """{"say":"where am I"}"""), deadline).ContinueWith(
+            step => (step.Result, Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        await plugin.StopAsync(QuickStop, deadline);
+
+        Assert.Equal(StepResultStatus.Succeeded, result.Status);
+        Assert.Equal(resumeOnReaderThread, name == $"stdout {plugin.Pid}");
+        Assert.Equal(!resumeOnReaderThread, pooled);
+    }
+
     [Fact]
     public async Task A_plugin_that_crashes_after_logging_still_has_every_line_relayed()
     {

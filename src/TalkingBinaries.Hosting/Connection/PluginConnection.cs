@@ -25,13 +25,16 @@ public sealed class PluginConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonRpcMessage>> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly PluginRequestHandler? _onRequest;
+    private readonly TaskCreationOptions _responseOptions;
     private long _nextId;
     private Task? _readLoop;
 
     /// <summary>Creates a connection that writes to <paramref name="toPlugin"/> and reads <paramref name="fromPlugin"/>.</summary>
-    public PluginConnection(Stream toPlugin, Stream fromPlugin, string plugin, int pid, Action<PluginEvent> onEvent, PluginRequestHandler? onRequest = null)
+    /// <remarks>With <paramref name="resumeOnReaderThread"/>, see <see cref="PluginStartInfo.ResumeOnReaderThread"/>.</remarks>
+    public PluginConnection(Stream toPlugin, Stream fromPlugin, string plugin, int pid, Action<PluginEvent> onEvent, PluginRequestHandler? onRequest = null, bool resumeOnReaderThread = false)
     {
         _onRequest = onRequest;
+        _responseOptions = resumeOnReaderThread ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
         _writer = new JsonRpcWriter(toPlugin);
         _reader = new NewLineDelimitedReader(fromPlugin);
         _plugin = plugin;
@@ -56,7 +59,7 @@ public sealed class PluginConnection : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var response = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var response = new TaskCompletionSource<JsonRpcMessage>(_responseOptions);
         _pending[id] = response;
         try
         {

@@ -92,6 +92,9 @@ public sealed partial class WorkflowRunner
         CancelTimeout = _options.Stop.Grace / 2,
         OnEvent = onEvent,
         OnRequest = AnswerPluginAsync,
+
+        // The runner never blocks while it handles an answer: it runs on up to its next await, which yields.
+        ResumeOnReaderThread = true,
     };
 
     private async Task<StepReport> RunV1StepAsync(string runId, StepDefinition step, PluginPool pool, JsonElement config, ParallelInfo parallel, CancellationToken cancellationToken)
