@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false
 [ "${1-}" = "--quick" ] && quick=true
-if $quick; then runs=3 steps=100 megabytes=10; else runs=20 steps=1000 megabytes=200; fi
+if $quick; then runs=3 step_runs=3 steps=100 megabytes=10; else runs=20 step_runs=7 steps=1000 megabytes=200; fi
 [ -x dist/tb ] || ./build.sh > /dev/null
 harness() { /usr/bin/python3 bench/harness.py "$@"; }
-ratio() { echo "scale=2; $1 / $2" | bc | sed 's/^\./0./'; }
+ratio() { echo "scale=3; $1 / $2" | bc | sed 's/^\./0./; s/^-\./-0./'; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -34,7 +34,7 @@ for mode in warm oneshot; do
     for ((i = 0; i < steps; i++)); do printf '  - name: s%d\n    plugin: echo\n    config: { say: "step %d" }\n' "$i" "$i"; done
   } > "$work/DevFile.$mode"
 done
-for ((i = 0; i < 3; i++)); do
+for ((i = 0; i < step_runs; i++)); do
   for mode in warm oneshot; do
     dist/tb run -f "$work/DevFile.$mode" --report "$work/$mode.$i.json" > /dev/null
     harness report "$work/$mode.$i.json" rate >> "$work/$mode.rate"
@@ -77,7 +77,7 @@ if ! $quick; then
     echo "# Benchmark results"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB;"
-    echo "medians of $runs runs (3 for the step runs) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD)."
+    echo "medians of $runs runs ($step_runs for the step runs) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD)."
     echo
     echo "$table"
   } > bench/results.md
