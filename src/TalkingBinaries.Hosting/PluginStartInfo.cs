@@ -41,7 +41,7 @@ public sealed record PluginStartInfo
 
     /// <summary>Whether code awaiting the plugin's answer to a request resumes on the thread that read the answer.</summary>
     /// <remarks>
-    /// False by default: it resumes on the thread pool. True saves a thread hand-off per request, about an eighth of a
+    /// False by default: it resumes on the thread pool. True saves a thread hand-off per request, about a tenth of a
     /// warm echo step (bench/run.sh, figure 4), but until that code awaits something that yields, nothing more is read
     /// from the plugin. It must then never block, and above all never wait synchronously for another answer from the
     /// same plugin, which would never be read. <c>tb</c> sets it.
