@@ -81,6 +81,9 @@ row "8. \`tb validate\` of the $steps-step DevFile" "$load_many ms ($per_step µ
 table=$(printf '| figure | measured | baseline | ratio |\n|---|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
 if ! $quick; then
+  echo "bench/run.sh: in-process micro-benchmarks (bench/micro.sh, about a minute)" >&2
+  micro=$(bench/micro.sh)
+  echo "$micro"
   {
     echo "# Benchmark results"
     echo
@@ -88,5 +91,10 @@ if ! $quick; then
     echo "medians of $runs runs ($step_runs for the step runs) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD)."
     echo
     echo "$table"
+    echo
+    echo "## In-process micro-benchmarks"
+    echo
+    echo "\`bench/micro.sh\`: BenchmarkDotNet, short job, JIT-compiled; the protocol's hot path, per message or line."
+    echo "$micro"
   } > bench/results.md
 fi
