@@ -60,7 +60,7 @@ public sealed partial class PluginProcess
 
     private async Task DrainAsync()
     {
-        var readers = Task.WhenAll(_connection.Completion, _stderrRelay);
+        var readers = Task.WhenAll(_connection.Completion, _stderrRelay.Completion);
         if (!await _child.DrainAsync(readers, _info.DrainTimeout).ConfigureAwait(false))
         {
             Raise(new PluginLogEvent(Name, Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,

@@ -20,7 +20,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
     private readonly ChildProcess _child;
     private readonly PluginStartInfo _info;
     private readonly PluginConnection _connection;
-    private readonly Task _stderrRelay;
+    private readonly StderrRelay _stderrRelay;
     private readonly CancellationTokenSource _abandon = new();
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private ExitStatus? _finalStatus;
@@ -31,7 +31,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
         _info = info;
         _connection = new PluginConnection(child.StandardInput, child.StandardOutput, info.DisplayName, child.Pid, Raise, info.OnRequest, info.ResumeOnReaderThread);
         _connection.Start();
-        _stderrRelay = StderrRelay.RunAsync(child, info.DisplayName, Raise, _abandon.Token);
+        _stderrRelay = StderrRelay.Start(child, info.DisplayName, Raise, _abandon.Token);
     }
 
     /// <summary>The plugin's process id, which is also its process group id.</summary>
@@ -148,7 +148,14 @@ public sealed partial class PluginProcess : IAsyncDisposable
                 }
             }
 
-            return result ?? throw Fail($"answered step '{step.Step}' with an empty result; see docs/protocol.md, \"step/run\"", null);
+            if (result is null)
+            {
+                throw Fail($"answered step '{step.Step}' with an empty result; see docs/protocol.md, \"step/run\"", null);
+            }
+
+            // What the plugin wrote to stderr before it answered belongs to this step: relay it before the step ends.
+            await _stderrRelay.CatchUpAsync(_info.DrainTimeout).ConfigureAwait(false);
+            return result;
         }
         catch (ConnectionClosedException)
         {

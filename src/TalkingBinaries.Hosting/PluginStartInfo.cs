@@ -55,6 +55,9 @@ public sealed record PluginStartInfo
     public TimeSpan CancelTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long to keep reading stdout and stderr after the plugin exited before its process group is killed.</summary>
-    /// <remarks>A grandchild that inherited the pipes can hold them open forever; this bounds the wait (docs/protocol.md, "Lifecycle").</remarks>
+    /// <remarks>
+    /// A grandchild that inherited the pipes can hold them open forever; this bounds the wait (docs/protocol.md, "Lifecycle").
+    /// It also bounds how long a step's end waits for the stderr the plugin wrote before answering to be relayed.
+    /// </remarks>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 }

@@ -29,7 +29,7 @@ public static class SeedPlugin
         using (child)
         {
             using var abandon = new CancellationTokenSource();
-            var stderr = StderrRelay.RunAsync(child, info.DisplayName, info.Raise, abandon.Token);
+            var stderr = StderrRelay.Start(child, info.DisplayName, info.Raise, abandon.Token).Completion;
             var stdout = ReadAllAsync(child.StandardOutput, child.Pid, abandon.Token);
             try
             {

@@ -24,6 +24,14 @@ return await Plugin.RunAsync(
                 step.LogInfo("waiting for cancellation");
                 await Task.Delay(Timeout.Infinite, cancellationToken);
                 break;
+            case "stderr-lines":
+                // Writes "count" lines to stderr, then answers at once: the host must still count them as this step's.
+                for (var line = 1; line <= step.Config.Count; line++)
+                {
+                    Console.Error.WriteLine($"{step.StepName} line {line}");
+                }
+
+                break;
             case "block-until-cancel":
                 // Blocks its thread, without ever awaiting, until cancelled: the SDK must still read step/cancel.
                 step.LogInfo("waiting for cancellation");

@@ -158,6 +158,23 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stderr_written_before_a_warm_plugin_answers_is_relayed_as_that_steps_before_the_step_ends()
+    {
+        await using var pool = Pool(TestExecutables.Get("tb-sdk-test-plugin"));
+        await pool.WarmUpAsync(_deadline);
+
+        // Steps back to back on one process: a late line would be read while no step, or the next one, is in flight.
+        for (var i = 0; i < 10; i++)
+        {
+            var outcome = await pool.RunStepAsync(Step($"step{i}", """{"mode":"stderr-lines","count":1000}"""), _deadline);
+            Assert.Equal(StepResultStatus.Succeeded, outcome.Result!.Status);
+            var lines = _events.OfType<PluginLogEvent>().Where(line => line.Source == PluginLogSource.Stderr && line.Text.StartsWith($"step{i} ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(Enumerable.Range(1, 1000).Select(n => $"step{i} line {n}"), lines.Select(line => line.Text));
+            Assert.All(lines, line => Assert.Equal($"step{i}", line.StepId));
+        }
+    }
+
+    [Fact]
     public async Task Warming_up_a_plugin_that_cannot_start_leaves_the_error_to_the_first_step()
     {
         // Executable by its mode bits, but not a program this machine can run: the kernel refuses it (ENOEXEC).

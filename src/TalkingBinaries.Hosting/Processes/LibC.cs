@@ -87,6 +87,17 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "sigdelset")]
     public static partial int SigDelSet(void* signals, int signal);
 
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int Ioctl(int descriptor, nuint request, int* value);
+
+    /// <summary>How many bytes wait to be read from a pipe (FIONREAD); -1 when that cannot be told.</summary>
+    public static int BytesWaiting(int descriptor)
+    {
+        const nuint FionRead = 0x541B;
+        int waiting;
+        return descriptor >= 0 && Ioctl(descriptor, FionRead, &waiting) == 0 ? waiting : -1;
+    }
+
     [LibraryImport(Library, EntryPoint = "strerror")]
     public static partial byte* StrError(int error);
 
