@@ -1,10 +1,5 @@
-using System.Text.Json;
-using TalkingBinaries.Hosting;
-using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Tests;
-using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
-using TalkingBinaries.Workflow.Running;
 
 namespace TalkingBinaries.Workflow.Tests;
 
@@ -334,8 +329,7 @@ public sealed class ParallelRunSpecs : IDisposable
         var stubborn = Path.Combine(_directory.FullName, "stubborn.sh");
         File.WriteAllText(stubborn, $"#!/bin/sh\nexec {TestExecutables.TestPlugin} ignore-sigterm\n");
         File.SetUnixFileMode(stubborn, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var path = Path.Combine(_directory.FullName, DevFile.FileName);
-        File.WriteAllText(path, $$"""
+        var devFile = $$"""
             plugins:
               - ref: test
                 path: {{TestExecutables.TestPlugin}}
@@ -343,21 +337,12 @@ public sealed class ParallelRunSpecs : IDisposable
                 path: {{TestExecutables.Echo}}
             {{plugins ?? string.Empty}}
             {{steps}}
-            """);
-        var options = new RunOptions
-        {
-            Locator = new PluginLocator(searchPath: string.Empty, bundledDirectory: null),
-            Stop = new StopOptions(TimeSpan.FromSeconds(1)),
-            MaxParallel = maxParallel,
-            Timeout = runTimeout,
-            Step = only,
-        };
-        var report = await new WorkflowRunner(DevFileLoader.Load(path), options, _observer).RunAsync(Deadline.After());
-        Assert.Empty(await ProcessTable.SurvivorsAsync(report.Steps.Where(step => step.Pid is not null).Select(step => step.Pid!.Value)));
-        return report;
+            """;
+        var options = IsolatedRun.Options with { MaxParallel = maxParallel, Timeout = runTimeout, Step = only };
+        return await IsolatedRun.RunAsync(_directory, devFile, options, _observer);
     }
 
-    private static StepReport Step(RunReport report, string name) => report.Steps.Single(step => step.Name == name);
+    private static StepReport Step(RunReport report, string name) => IsolatedRun.Step(report, name);
 
     private static List<StepReport> Steps(RunReport report, params string[] names) => names.Select(name => Step(report, name)).ToList();
 

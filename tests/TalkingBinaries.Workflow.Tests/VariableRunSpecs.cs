@@ -1,10 +1,6 @@
 using System.Text.Json;
-using TalkingBinaries.Hosting;
-using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Tests;
-using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
-using TalkingBinaries.Workflow.Running;
 
 namespace TalkingBinaries.Workflow.Tests;
 
@@ -257,10 +253,9 @@ public sealed class VariableRunSpecs : IDisposable
         Assert.False(File.Exists(marker));
     }
 
-    private async Task<RunReport> Run(string devFile, IReadOnlyDictionary<string, string>? secrets = null)
+    private Task<RunReport> Run(string devFile, IReadOnlyDictionary<string, string>? secrets = null)
     {
-        var path = Path.Combine(_directory.FullName, DevFile.FileName);
-        File.WriteAllText(path, devFile.Replace("plugins: PLUGINS", $"""
+        var withPlugins = devFile.Replace("plugins: PLUGINS", $"""
             plugins:
               - ref: test
                 path: {TestExecutables.TestPlugin}
@@ -268,17 +263,10 @@ public sealed class VariableRunSpecs : IDisposable
                 path: {TestExecutables.Shell}
               - ref: sdk
                 path: {TestExecutables.Get("tb-sdk-test-plugin")}
-            """, StringComparison.Ordinal));
-        var options = new RunOptions
-        {
-            Locator = new PluginLocator(searchPath: string.Empty, bundledDirectory: null),
-            Stop = new StopOptions(TimeSpan.FromSeconds(1)),
-            Secrets = secrets ?? new Dictionary<string, string>(),
-        };
-        var report = await new WorkflowRunner(DevFileLoader.Load(path), options, _observer).RunAsync(Deadline.After());
-        Assert.Empty(await ProcessTable.SurvivorsAsync(report.Steps.Where(step => step.Pid is not null).Select(step => step.Pid!.Value)));
-        return report;
+            """, StringComparison.Ordinal);
+        var options = IsolatedRun.Options with { Secrets = secrets ?? new Dictionary<string, string>() };
+        return IsolatedRun.RunAsync(_directory, withPlugins, options, _observer);
     }
 
-    private static StepReport Step(RunReport report, string name) => report.Steps.Single(step => step.Name == name);
+    private static StepReport Step(RunReport report, string name) => IsolatedRun.Step(report, name);
 }
