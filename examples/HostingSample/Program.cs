@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using TalkingBinaries.Hosting;
-using TalkingBinaries.Hosting.Connection;
 using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Protocol;
-using TalkingBinaries.Protocol.JsonRpc;
 using TalkingBinaries.Protocol.Messages;
 
 // hosting-sample: an application that hosts its own plugins with TalkingBinaries.Hosting (docs/hosting.md).
@@ -26,44 +24,19 @@ catch (PluginNotFoundException exception)
     return 2;
 }
 
-// 2. Requests from plugins: vars/get, answered from a dictionary (an SDK plugin asks with step.GetVariableAsync).
-var variables = new Dictionary<string, string> { ["greeting"] = "hello", ["target"] = "world" };
-var variableRequests = 0;
-Task<JsonElement> AnswerAsync(string method, JsonElement? parameters, CancellationToken cancellationToken)
-{
-    if (method != ProtocolMethods.VarsGet || parameters?.Deserialize(ProtocolJsonContext.Default.VarsGetParams) is not { } request)
-    {
-        // The plugin receives this as a JSON-RPC error answer.
-        throw new JsonRpcRemoteException(new JsonRpcError { Code = JsonRpcErrorCodes.MethodNotFound, Message = $"hosting-sample does not offer '{method}'" });
-    }
+// 2. What this application offers its plugins: where their events go (here, the console) and answers to what
+// they ask (here, vars/get from a dictionary; an SDK plugin asks with step.GetVariableAsync). Events arrive on the
+// pool's reader threads, as the plugin writes them; questions are asked on the thread pool.
+var services = new SampleServices(new Dictionary<string, string> { ["greeting"] = "hello", ["target"] = "world" });
 
-    Interlocked.Increment(ref variableRequests);
-    var defined = variables.TryGetValue(request.Name, out var text);
-    var result = new VarsGetResult { Defined = defined, Value = defined ? JsonSerializer.SerializeToElement(text, ProtocolJsonContext.Default.String) : null };
-    return Task.FromResult(JsonSerializer.SerializeToElement(result, ProtocolJsonContext.Default.VarsGetResult));
-}
-
-// 3. How to start a plugin. Events arrive on the pool's reader threads, as the plugin writes them.
-PluginStartInfo StartInfo(string name, string path) => new()
-{
-    ExecutablePath = path,
-    DisplayName = name,
-    OnEvent = pluginEvent =>
-    {
-        if (pluginEvent is PluginLogEvent log)
-        {
-            Console.WriteLine($"[{log.StepId ?? log.Plugin}] {log.Text}");
-        }
-    },
-    OnRequest = AnswerAsync,
-};
-
-var options = new PluginPoolOptions { Host = new PeerInfo("hosting-sample", "1.0.0"), Stop = new StopOptions(TimeSpan.FromSeconds(2)) };
+// 3. What to start, and how to behave: the same options for every plugin of this application.
+static PluginCommand Command(string name, string path) => new() { Name = name, ExecutablePath = path };
+var options = HostingOptions.Default with { Host = new PeerInfo("hosting-sample", "1.0.0"), StopGrace = TimeSpan.FromSeconds(2) };
 var runId = Guid.NewGuid().ToString("N");
 StepRunParams Step(string name, string config) => new() { RunId = runId, StepId = name, Step = name, Config = JsonElement.Parse(config) };
 StepRunParams Say(string name) => Step(name, $$"""{"say": "hello from {{name}}"}""");
 
-await using var echo = new PluginPool(StartInfo("echo", echoPath), options);
+await using var echo = new PluginPool(Command("echo", echoPath), options, services);
 try
 {
     // 4. Three steps at once, then two in a row. Echo is warm (maxConcurrency 64), so one process serves all five.
@@ -82,7 +55,7 @@ try
 
     var pids = outcomes.Select(step => step.Outcome.Pid).Distinct().ToList();
     Console.WriteLine($"echo: {outcomes.Count} steps on {pids.Count} process(es), pid {string.Join(", ", pids)}; warm: {echo.Warm}");
-    Console.WriteLine($"vars/get: answered {variableRequests} request(s); echo asks none, a plugin calling step.GetVariableAsync(\"greeting\") gets \"hello\"");
+    Console.WriteLine($"vars/get: answered {services.VariableRequests} request(s); echo asks none, a plugin calling step.GetVariableAsync(\"greeting\") gets \"hello\"");
 
     // 5. Cancel a step in flight: step/cancel first; the plugin answers "cancelled" (or, silent, is stopped).
     if (shellPath is null)
@@ -91,7 +64,7 @@ try
     }
     else
     {
-        await using var shell = new PluginPool(StartInfo("shell", shellPath), options);
+        await using var shell = new PluginPool(Command("shell", shellPath), options, services);
         await shell.WarmUpAsync();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
@@ -120,3 +93,26 @@ var running = echo.Pids;
 await echo.StopAsync();
 Console.WriteLine($"stopped echo (pid {string.Join(", ", running)}); nothing left running");
 return 0;
+
+/// <summary>The host services of this application: console output, and variables from a dictionary.</summary>
+internal sealed class SampleServices(Dictionary<string, string> variables) : HostServices
+{
+    private int _variableRequests;
+
+    public int VariableRequests => _variableRequests;
+
+    public override void OnEvent(PluginEvent pluginEvent)
+    {
+        if (pluginEvent is PluginLogEvent log)
+        {
+            Console.WriteLine($"[{log.StepId ?? log.Plugin}] {log.Text}");
+        }
+    }
+
+    // Questions it does not override (steps/get) are answered "method not found".
+    public override Task<JsonElement?> GetVariableAsync(string name, string? stepId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _variableRequests);
+        return Task.FromResult(variables.TryGetValue(name, out var text) ? JsonSerializer.SerializeToElement(text, ProtocolJsonContext.Default.String) : (JsonElement?)null);
+    }
+}

@@ -50,9 +50,9 @@ internal static class Commands
         var options = new RunOptions
         {
             Locator = locator,
-            Stop = new StopOptions(grace),
-            Host = new PeerInfo("tb", arguments.Version),
-            Force = interruption.Force,
+
+            // Each stage of a graceful stop gets half of --grace: waiting for step/cancel's answer, then after shutdown, then after SIGTERM.
+            Hosting = HostingOptions.Default with { Host = new PeerInfo("tb", arguments.Version), StopGrace = grace, CancelTimeout = grace / 2 },
             MaxParallel = arguments.MaxParallel,
             Timeout = timeout,
             Step = arguments.Step,
@@ -63,7 +63,7 @@ internal static class Commands
         try
         {
             var runner = new WorkflowRunner(devFile, options, new ConsoleReporter(terminal, arguments.Verbose));
-            result = await runner.RunAsync(interruption.Stop);
+            result = await runner.RunAsync(interruption.Stop, interruption.Force);
         }
         catch (DevFileException exception)
         {

@@ -1,21 +1,24 @@
-using TalkingBinaries.Hosting.Processes;
-
 namespace TalkingBinaries.Hosting;
 
-/// <summary>A plugin broke the protocol, failed to start, or died; the message names it, its PID and what to do.</summary>
+/// <summary>A plugin failed to start, broke the protocol, or died; the message names it, its PID and what to do.</summary>
 public sealed class PluginException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public PluginException(string message)
+    public PluginException(PluginErrorKind kind, string message)
         : base(message)
     {
+        Kind = kind;
     }
 
     /// <summary>Creates the exception with its cause.</summary>
-    public PluginException(string message, Exception innerException)
+    public PluginException(PluginErrorKind kind, string message, Exception innerException)
         : base(message, innerException)
     {
+        Kind = kind;
     }
+
+    /// <summary>What went wrong.</summary>
+    public PluginErrorKind Kind { get; }
 
     /// <summary>How the plugin process ended, when it has.</summary>
     public ExitStatus? ExitStatus { get; init; }

@@ -1,79 +1,74 @@
-using TalkingBinaries.Hosting.Processes;
 using TalkingBinaries.Protocol.Messages;
 
 namespace TalkingBinaries.Hosting;
 
+/// <summary>The pool's processes: leasing a place on one, starting, counting deaths, retiring.</summary>
 public sealed partial class PluginPool
 {
-    private async Task<Instance> LeaseAsync(string stepId, CancellationToken cancellationToken)
+    private async Task<Lease> LeaseAsync(string stepId, CancellationToken cancellationToken)
     {
         while (true)
         {
-            Instance? starting = null;
-            Instance? leased = null;
+            Instance? awaited = null;
+            Lease? lease = null;
+            List<Instance> died;
             lock (_lock)
             {
-                if (_stopped)
-                {
-                    throw new ObjectDisposedException(nameof(PluginPool), $"the pool of plugin '{Name}' was stopped");
-                }
-
+                ObjectDisposedException.ThrowIf(_stopped, this);
                 if (_deathsInARow > _options.MaxRestarts)
                 {
-                    throw new PluginException($"plugin '{Name}' died {_deathsInARow} times in a row; not starting it again. Its logs above say why.");
+                    throw new PluginException(PluginErrorKind.GaveUp, $"plugin '{Name}' died {_deathsInARow} times in a row; not starting it again. Its logs above say why.");
                 }
 
                 // A live process with room (a warm one, or a fresh one-shot one started ahead); else a process being
                 // started whose kind is not known yet; else a new one. One that died while idle is dropped first.
-                foreach (var exited in _instances.Where(instance => !instance.Retired && instance.InFlight == 0 && instance.Process.Exited.IsCompleted).ToList())
+                died = _instances.Where(instance => instance.Steps.Count == 0 && instance.Process.Exited.IsCompleted).ToList();
+                var chosen = _instances.FirstOrDefault(instance => instance.HasRoom);
+                if (chosen is null && _warm is not false && _instances.FirstOrDefault(instance => instance.State == InstanceState.Starting) is { } starting)
                 {
-                    _ = RetireAsync(exited, CancellationToken.None);
-                }
-
-                leased = _instances.FirstOrDefault(instance => instance.Usable && instance.InFlight < instance.Capacity);
-                if (leased is null && _warm is not false)
-                {
-                    starting = _instances.FirstOrDefault(instance => !instance.Ready.IsCompleted && !instance.Retired);
-                    if (starting is { InFlight: 0 })
+                    // A fresh process nobody waits for is this step's; one already taken says in its handshake how
+                    // many steps it takes: wait for that rather than start a process that may not be needed.
+                    if (starting.Steps.Count == 0)
                     {
-                        leased = starting;
-                        starting = null;
+                        chosen = starting;
+                    }
+                    else
+                    {
+                        awaited = starting;
                     }
                 }
 
-                if (leased is null && starting is null)
+                if (chosen is null && awaited is null)
                 {
-                    leased = StartInstance();
+                    chosen = StartInstance();
                 }
 
-                if (leased is not null)
+                if (chosen is not null)
                 {
-                    leased.InFlight++;
-                    leased.Steps.Add(stepId);
+                    lease = new Lease(this, chosen, stepId);
                 }
             }
 
-            if (starting is not null)
+            foreach (var instance in died)
             {
-                // Its handshake says how many steps it takes; wait for it rather than start a process it may not need.
-                await WaitQuietlyAsync(starting.Ready, cancellationToken).ConfigureAwait(false);
+                _ = RetireAsync(instance, CancellationToken.None);
+            }
+
+            if (awaited is not null)
+            {
+                await WaitQuietlyAsync(awaited.Ready, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             try
             {
                 await BackoffAsync(cancellationToken).ConfigureAwait(false);
-                await leased!.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-                return leased;
+                await lease!.Instance.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return lease;
             }
             catch
             {
-                lock (_lock)
-                {
-                    leased!.InFlight--;
-                    leased.Steps.Remove(stepId);
-                }
-
+                lease!.Dispose();
                 throw;
             }
         }
@@ -108,10 +103,8 @@ public sealed partial class PluginPool
     /// <summary>Starts a process and its handshake; must be called under the lock.</summary>
     private Instance StartInstance()
     {
-        Instance? instance = null;
-        var info = _info with { OnEvent = pluginEvent => Route(instance, pluginEvent) };
-        var process = PluginProcess.Start(info);
-        instance = new Instance(process, _options.OneShot);
+        var instance = new Instance();
+        instance.Process = PluginProcess.Start(_command, _options, new InstanceServices(this, instance));
         _instances.Add(instance);
         instance.Ready = HandshakeAsync(instance);
         return instance;
@@ -121,10 +114,11 @@ public sealed partial class PluginPool
     {
         try
         {
-            var result = await instance.Process.InitializeAsync(_options.Host).ConfigureAwait(false);
+            var result = await instance.Process.InitializeAsync().ConfigureAwait(false);
             lock (_lock)
             {
                 _warm = result.Capabilities.Warm && !_options.OneShot;
+                instance.Handshaken(result, _options.OneShot);
             }
 
             return result;
@@ -138,19 +132,27 @@ public sealed partial class PluginPool
     }
 
     /// <summary>Takes a process out of the pool and stops it, once however many steps ask; returns how it ended.</summary>
-    private Task<ExitStatus> RetireAsync(Instance instance, CancellationToken force)
+    /// <remarks>The stop starts off the lock and is tracked, so <see cref="StopAsync"/> waits for it.</remarks>
+    private Task<ExitStatus> RetireAsync(Instance instance, CancellationToken forcefulCancellationToken)
     {
         lock (_lock)
         {
-            instance.Retired = true;
+            if (instance.Retiring is { } retiring)
+            {
+                return retiring;
+            }
+
+            instance.State = InstanceState.Retired;
             _instances.Remove(instance);
-            return instance.Retiring ??= StopAndDisposeAsync(instance.Process, force);
+            instance.Retiring = Task.Run(() => StopAndDisposeAsync(instance.Process, forcefulCancellationToken), CancellationToken.None);
+            _retirements.Add(instance.Retiring);
+            return instance.Retiring;
         }
     }
 
-    private async Task<ExitStatus> StopAndDisposeAsync(PluginProcess process, CancellationToken force)
+    private static async Task<ExitStatus> StopAndDisposeAsync(PluginProcess process, CancellationToken forcefulCancellationToken)
     {
-        var exit = await process.StopAsync(_options.Stop, force).ConfigureAwait(false);
+        var exit = await process.StopAsync(forcefulCancellationToken).ConfigureAwait(false);
 
         // Its pipes and reader threads go with it; a pool that runs thousands of one-shot steps must not pile them up.
         await process.DisposeAsync().ConfigureAwait(false);
@@ -168,46 +170,5 @@ public sealed partial class PluginPool
                 _deathsInARow++;
             }
         }
-    }
-
-    /// <summary>A stderr line says nothing of its step; when one step is in flight on the process, it is that step's.</summary>
-    private void Route(Instance? instance, PluginEvent pluginEvent)
-    {
-        if (pluginEvent.StepId is null && instance is not null)
-        {
-            lock (_lock)
-            {
-                if (instance.Steps.Count == 1)
-                {
-                    pluginEvent = pluginEvent with { StepId = instance.Steps.First() };
-                }
-            }
-        }
-
-        _info.OnEvent?.Invoke(pluginEvent);
-    }
-
-    private sealed class Instance(PluginProcess process, bool oneShot)
-    {
-        public PluginProcess Process { get; } = process;
-
-        public Task<InitializeResult> Ready { get; set; } = Task.FromResult<InitializeResult>(null!);
-
-        public int InFlight { get; set; }
-
-        public HashSet<string> Steps { get; } = new(StringComparer.Ordinal);
-
-        public bool Retired { get; set; }
-
-        public bool Dead { get; set; }
-
-        public Task<ExitStatus>? Retiring { get; set; }
-
-        /// <summary>Handshake done, process alive: it may take steps up to its capacity.</summary>
-        public bool Usable => !Retired && Ready.IsCompletedSuccessfully && !Process.Exited.IsCompleted;
-
-        public bool IsWarm => !oneShot && Ready.IsCompletedSuccessfully && Ready.Result.Capabilities.Warm;
-
-        public int Capacity => IsWarm ? Math.Max(1, Ready.Result.Capabilities.MaxConcurrency) : 1;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TalkingBinaries.Hosting.Processes;
 using TalkingBinaries.Protocol.Messages;
 
 namespace TalkingBinaries.Hosting;
@@ -11,28 +10,35 @@ namespace TalkingBinaries.Hosting;
 /// A plugin that does not declare it gets a process per step, stopped after the step, as in protocol v1's first
 /// hosts (docs/hosting.md, "Pools").</para>
 /// <para>A warm process that dies fails the steps in flight on it (its logs are drained first) and is replaced on
-/// the next step, after a backoff that doubles with each death in a row; after <see cref="PluginPoolOptions.MaxRestarts"/>
-/// deaths in a row the pool gives up with a <see cref="PluginException"/>. Thread-safe.</para>
+/// the next step, after a backoff that doubles with each death in a row; after <see cref="HostingOptions.MaxRestarts"/>
+/// deaths in a row the pool gives up with a <see cref="PluginException"/> of kind <see cref="PluginErrorKind.GaveUp"/>.
+/// Thread-safe.</para>
 /// </remarks>
 public sealed partial class PluginPool : IAsyncDisposable
 {
-    private readonly PluginStartInfo _info;
-    private readonly PluginPoolOptions _options;
+    private readonly PluginCommand _command;
+    private readonly HostingOptions _options;
+    private readonly HostServices _services;
     private readonly Lock _lock = new();
     private readonly List<Instance> _instances = [];
+    private readonly List<Task<ExitStatus>> _retirements = [];
     private bool? _warm;
     private int _deathsInARow;
     private bool _stopped;
 
-    /// <summary>Creates a pool for the plugin <paramref name="info"/> describes; nothing starts until it is needed.</summary>
-    public PluginPool(PluginStartInfo info, PluginPoolOptions options)
+    /// <summary>Creates a pool for the plugin <paramref name="command"/> describes; nothing starts until it is needed.</summary>
+    /// <param name="command">What to start.</param>
+    /// <param name="options">How to behave; <see cref="HostingOptions.Default"/> when null.</param>
+    /// <param name="services">What the host offers the plugin; <see cref="HostServices.None"/> when null.</param>
+    public PluginPool(PluginCommand command, HostingOptions? options = null, HostServices? services = null)
     {
-        _info = info ?? throw new ArgumentNullException(nameof(info));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _command = command ?? throw new ArgumentNullException(nameof(command));
+        _options = options ?? HostingOptions.Default;
+        _services = services ?? HostServices.None;
     }
 
     /// <summary>The plugin's display name.</summary>
-    public string Name => _info.DisplayName;
+    public string Name => _command.Name;
 
     /// <summary>Whether the plugin declared itself warm; null until a handshake has told.</summary>
     public bool? Warm => _warm;
@@ -86,27 +92,31 @@ public sealed partial class PluginPool : IAsyncDisposable
 
     /// <summary>Runs one step on a free process, starting or restarting one if needed.</summary>
     /// <remarks>
-    /// Cancelling sends <c>step/cancel</c> and waits <see cref="PluginStartInfo.CancelTimeout"/> for the answer; a warm
-    /// process that does not answer in time is stopped (failing the other steps on it), a one-shot one always is.
+    /// Cancelling <paramref name="gracefulCancellationToken"/> sends <c>step/cancel</c> and waits
+    /// <see cref="HostingOptions.CancelTimeout"/> for the answer; a warm process that does not answer in time is stopped
+    /// (failing the other steps on it), a one-shot one always is. Cancelling <paramref name="forcefulCancellationToken"/>
+    /// cuts the waits and the stop's grace short.
     /// </remarks>
     /// <exception cref="PluginException">The plugin could not be started, failed its handshake, or died before answering.</exception>
-    public async Task<PoolStepResult> RunStepAsync(StepRunParams step, CancellationToken cancellationToken = default, CancellationToken force = default)
+    public async Task<PoolStepResult> RunStepAsync(StepRunParams step, CancellationToken gracefulCancellationToken = default, CancellationToken forcefulCancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(step);
-        var instance = await LeaseAsync(step.StepId, cancellationToken).ConfigureAwait(false);
+        using var lease = await LeaseAsync(step.StepId, gracefulCancellationToken).ConfigureAwait(false);
+        var instance = lease.Instance;
+        var process = instance.Process;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            StepRunResult? result = null;
+            StepRunResult result;
             try
             {
-                result = await instance.Process.RunStepAsync(step, cancellationToken, force).ConfigureAwait(false);
+                result = await process.RunStepAsync(step, gracefulCancellationToken, forcefulCancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (gracefulCancellationToken.IsCancellationRequested)
             {
                 // No answer to step/cancel in time: only stopping the process ends the step.
-                var stopped = await RetireAsync(instance, force).ConfigureAwait(false);
-                return new PoolStepResult(null, instance.Process.Pid, instance.IsWarm, stopped, instance.Process.BinaryTime ?? Stopwatch.GetElapsedTime(started));
+                var stopped = await RetireAsync(instance, forcefulCancellationToken).ConfigureAwait(false);
+                return new PoolStepResult(null, process.Pid, instance.IsWarm, stopped, process.BinaryTime ?? Stopwatch.GetElapsedTime(started));
             }
 
             lock (_lock)
@@ -116,46 +126,44 @@ public sealed partial class PluginPool : IAsyncDisposable
 
             if (instance.IsWarm)
             {
-                return new PoolStepResult(result, instance.Process.Pid, Warm: true, null, Stopwatch.GetElapsedTime(started));
+                return new PoolStepResult(result, process.Pid, Warm: true, null, Stopwatch.GetElapsedTime(started));
             }
 
-            var exit = await RetireAsync(instance, force).ConfigureAwait(false);
-            return new PoolStepResult(result, instance.Process.Pid, Warm: false, exit, instance.Process.BinaryTime ?? Stopwatch.GetElapsedTime(started));
+            var exit = await RetireAsync(instance, forcefulCancellationToken).ConfigureAwait(false);
+            return new PoolStepResult(result, process.Pid, Warm: false, exit, process.BinaryTime ?? Stopwatch.GetElapsedTime(started));
         }
         catch (PluginException exception)
         {
             // The process died or broke the protocol: drain its logs, then let the step report it.
             CountDeath(instance);
-
-            var exit = await RetireAsync(instance, force).ConfigureAwait(false);
-            throw new PluginException(exception.Message, exception) { ExitStatus = exit, Pid = instance.Process.Pid, BinaryTime = instance.Process.BinaryTime };
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                instance.InFlight--;
-                instance.Steps.Remove(step.StepId);
-            }
+            var exit = await RetireAsync(instance, forcefulCancellationToken).ConfigureAwait(false);
+            throw new PluginException(exception.Kind, exception.Message, exception) { ExitStatus = exit, Pid = process.Pid, BinaryTime = process.BinaryTime };
         }
     }
 
     /// <summary>Stops every process: shutdown, stdin closed, SIGTERM, then SIGKILL after the grace period.</summary>
-    public async Task StopAsync(CancellationToken force = default)
+    /// <remarks>Final: a step sent afterwards throws <see cref="ObjectDisposedException"/>. Returns when every process the pool started is gone.</remarks>
+    public async Task StopAsync(CancellationToken forcefulCancellationToken = default)
     {
         List<Instance> instances;
         lock (_lock)
         {
             _stopped = true;
             instances = [.. _instances];
-            _instances.Clear();
         }
 
-        await Task.WhenAll(instances.Select(async instance =>
+        foreach (var instance in instances)
         {
-            await instance.Process.StopAsync(_options.Stop, force).ConfigureAwait(false);
-            await instance.Process.DisposeAsync().ConfigureAwait(false);
-        })).ConfigureAwait(false);
+            _ = RetireAsync(instance, forcefulCancellationToken);
+        }
+
+        List<Task<ExitStatus>> retirements;
+        lock (_lock)
+        {
+            retirements = [.. _retirements];
+        }
+
+        await Task.WhenAll(retirements).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using TalkingBinaries.Hosting.Processes;
 using TalkingBinaries.Protocol.Messages;
 
 namespace TalkingBinaries.Hosting;

@@ -1,40 +1,54 @@
 using System.Text;
 using System.Text.Json;
 using TalkingBinaries.Hosting.Processes;
+using TalkingBinaries.Hosting.Wire;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Protocol.Seed;
 
 namespace TalkingBinaries.Hosting;
 
 /// <summary>Runs a plugin that speaks the Go prototype's format: request on stdin, stdin closed, one JSON object on stdout.</summary>
-/// <remarks>Unlike the prototype, stderr is relayed live and nothing is lost if the plugin dies (docs/protocol.md, "The seed format").</remarks>
+/// <remarks>
+/// Unlike the prototype, stderr is relayed live and nothing is lost if the plugin dies (docs/protocol.md, "The seed
+/// format"). Once it has exited, what its response says becomes events, in the order the prototype printed it: its
+/// logs (as stderr), then each user output line (info), then each error (warning).
+/// </remarks>
 public static class SeedPlugin
 {
     /// <summary>The most stdout kept from a seed plugin (64 MiB); the rest is counted and dropped.</summary>
     public const int MaxStdoutBytes = 64 * 1024 * 1024;
 
     /// <summary>Runs one step; returns when the plugin has exited and its output has been read.</summary>
-    /// <remarks>Cancelling stops the plugin as <see cref="PluginProcess.StopAsync"/> does; <paramref name="force"/> skips the grace.</remarks>
+    /// <param name="command">What to start.</param>
+    /// <param name="config">The step's config.</param>
+    /// <param name="parallel">The request's <c>Parallel</c> flag.</param>
+    /// <param name="options">How to behave; <see cref="HostingOptions.Default"/> when null.</param>
+    /// <param name="services">Where events go; <see cref="HostServices.None"/> when null.</param>
+    /// <param name="gracefulCancellationToken">Stops the plugin as <see cref="PluginProcess.StopAsync(CancellationToken)"/> does.</param>
+    /// <param name="forcefulCancellationToken">Skips what is left of the stop's grace.</param>
+    /// <exception cref="PluginException">The executable could not be started.</exception>
     public static async Task<SeedStepResult> RunAsync(
-        PluginStartInfo info,
+        PluginCommand command,
         JsonElement config,
-        StopOptions stop,
         bool parallel = false,
-        CancellationToken cancellationToken = default,
-        CancellationToken force = default)
+        HostingOptions? options = null,
+        HostServices? services = null,
+        CancellationToken gracefulCancellationToken = default,
+        CancellationToken forcefulCancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(info);
-        ArgumentNullException.ThrowIfNull(stop);
-        var child = PluginLaunch.Start(info);
+        ArgumentNullException.ThrowIfNull(command);
+        options ??= HostingOptions.Default;
+        services ??= HostServices.None;
+        var child = command.Launcher.Launch(command);
         using (child)
         {
             using var abandon = new CancellationTokenSource();
-            var stderr = StderrRelay.Start(child, info.DisplayName, info.Raise, abandon.Token).Completion;
+            var stderr = StderrRelay.Start(child, command.Name, services.Raise, abandon.Token).Completion;
             var stdout = ReadAllAsync(child.StandardOutput, child.Pid, abandon.Token);
             try
             {
                 var request = JsonSerializer.SerializeToUtf8Bytes(new SeedRequest(config, parallel), SeedJsonContext.Default.SeedRequest);
-                await child.StandardInput.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+                await child.StandardInput.WriteAsync(request, gracefulCancellationToken).ConfigureAwait(false);
                 await child.StandardInput.DisposeAsync().ConfigureAwait(false);
             }
             catch (IOException)
@@ -48,20 +62,27 @@ public static class SeedPlugin
 
             try
             {
-                await child.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await child.Exited.WaitAsync(gracefulCancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 await child.StandardInput.DisposeAsync().ConfigureAwait(false);
-                await child.TerminateAsync(stop.Grace / 2, force).ConfigureAwait(false);
+                await child.TerminateAsync(options.StopGrace / 2, forcefulCancellationToken).ConfigureAwait(false);
             }
 
             var status = await child.Exited.ConfigureAwait(false);
             var binaryTime = System.Diagnostics.Stopwatch.GetElapsedTime(child.StartedTimestamp, child.ExitedTimestamp);
-            if (!await child.DrainAsync(Task.WhenAll(stdout, stderr), info.DrainTimeout).ConfigureAwait(false))
+            void Say(PluginLogSource source, string level, string text)
             {
-                info.Raise(new PluginLogEvent(info.DisplayName, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
-                    "stopped reading the plugin's output: a process outside its process group still holds its pipes"));
+                foreach (var line in text.TrimEnd('\n').Split('\n'))
+                {
+                    services.Raise(new PluginLogEvent(command.Name, child.Pid, null, DateTimeOffset.UtcNow, source, level, line.TrimEnd('\r')));
+                }
+            }
+
+            if (!await child.DrainAsync(Task.WhenAll(stdout, stderr), options.DrainTimeout).ConfigureAwait(false))
+            {
+                Say(PluginLogSource.Host, LogLevels.Warn, "stopped reading the plugin's output: a process outside its process group still holds its pipes");
                 await abandon.CancelAsync().ConfigureAwait(false);
             }
 
@@ -69,13 +90,46 @@ public static class SeedPlugin
             await stderr.ConfigureAwait(false);
             if (dropped > 0)
             {
-                info.Raise(new PluginLogEvent(info.DisplayName, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, LogLevels.Warn,
-                    $"dropped {dropped} bytes of stdout over the limit of {MaxStdoutBytes} bytes"));
+                Say(PluginLogSource.Host, LogLevels.Warn, $"dropped {dropped} bytes of stdout over the limit of {MaxStdoutBytes} bytes");
             }
 
-            var decoded = SeedOutput.TryDecode(bytes, out var output, out var problem);
-            return new SeedStepResult(child.Pid, status, decoded ? output : null, Encoding.UTF8.GetString(bytes), problem, binaryTime);
+            return new SeedStepResult(child.Pid, status, Translate(command.Name, bytes, Say), binaryTime);
         }
+    }
+
+    /// <summary>The response's logs, lines and errors as events, and as the step's outputs.</summary>
+    private static Dictionary<string, JsonElement> Translate(string plugin, byte[] stdout, Action<PluginLogSource, string, string> say)
+    {
+        var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (SeedOutput.TryDecode(stdout, out var output, out var problem) && output is not null)
+        {
+            if (output.PluginLogs.Length > 0)
+            {
+                say(PluginLogSource.Stderr, LogLevels.Info, output.PluginLogs);
+            }
+
+            foreach (var text in output.UserOutput)
+            {
+                say(PluginLogSource.Protocol, LogLevels.Info, text);
+            }
+
+            foreach (var text in output.Errors)
+            {
+                say(PluginLogSource.Protocol, LogLevels.Warn, text);
+            }
+
+            outputs["userOutput"] = JsonSerializer.SerializeToElement(output.UserOutput, SeedJsonOutputs.Default.IReadOnlyListString);
+            outputs["errors"] = JsonSerializer.SerializeToElement(output.Errors, SeedJsonOutputs.Default.IReadOnlyListString);
+        }
+        else if (stdout.Length > 0)
+        {
+            var text = Encoding.UTF8.GetString(stdout);
+            say(PluginLogSource.Host, LogLevels.Warn, $"plugin '{plugin}' speaks the seed format but {problem}; its stdout follows as text");
+            say(PluginLogSource.StrayStdout, LogLevels.Info, text);
+            outputs["stdout"] = JsonSerializer.SerializeToElement(text, SeedJsonOutputs.Default.String);
+        }
+
+        return outputs;
     }
 
     private static async Task<(byte[] Bytes, long Dropped)> ReadAllAsync(Stream stream, int pid, CancellationToken abandon)

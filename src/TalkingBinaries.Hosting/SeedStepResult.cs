@@ -1,13 +1,10 @@
-using TalkingBinaries.Hosting.Processes;
-using TalkingBinaries.Protocol.Seed;
+using System.Text.Json;
 
 namespace TalkingBinaries.Hosting;
 
-/// <summary>What a seed-format plugin produced.</summary>
+/// <summary>What a seed-format plugin produced, its stdout already turned into events and outputs.</summary>
 /// <param name="Pid">The plugin's process id.</param>
-/// <param name="ExitStatus">How it ended.</param>
-/// <param name="Output">The decoded response; null when stdout was not one (see <paramref name="Problem"/>).</param>
-/// <param name="RawStdout">Everything it wrote to stdout, as text.</param>
-/// <param name="Problem">Why stdout could not be decoded.</param>
+/// <param name="ExitStatus">How it ended; exit code 0 is success.</param>
+/// <param name="Outputs"><c>userOutput</c> and <c>errors</c> as lists of strings, or <c>stdout</c> as text when it was not a seed response.</param>
 /// <param name="BinaryTime">From spawn to exit.</param>
-public sealed record SeedStepResult(int Pid, ExitStatus ExitStatus, SeedOutput? Output, string RawStdout, string? Problem, TimeSpan BinaryTime);
+public sealed record SeedStepResult(int Pid, ExitStatus ExitStatus, IReadOnlyDictionary<string, JsonElement> Outputs, TimeSpan BinaryTime);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TalkingBinaries.Protocol;
 using TalkingBinaries.Protocol.JsonRpc;
 using TalkingBinaries.Protocol.Messages;
 
@@ -8,68 +7,61 @@ namespace TalkingBinaries.Plugin;
 /// <summary>Running steps: each on its own task, with its own cancellation, answered when it ends.</summary>
 internal sealed partial class PluginServer
 {
-    private void StartStep(JsonElement id, JsonRpcMessage message)
+    private Task<StepRunResult> StartStep(StepRunParams? parameters, CancellationToken cancellationToken)
     {
-        id = id.Clone();
-        Task task;
-        if (_protocolVersion is null)
+        if (!_initialized)
         {
-            task = TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidRequest, "step/run came before initialize; the host must complete the handshake first.");
-        }
-        else if (TryRead(message, ProtocolJsonContext.Default.StepRunParams) is not { } parameters)
-        {
-            task = TryWriteErrorAsync(id, JsonRpcErrorCodes.InvalidParams, "step/run needs params with runId, stepId, step and config.");
-        }
-        else
-        {
-            // Registered here, on the reader thread, so a step/cancel read right after this finds the step. The handler
-            // runs on the thread pool unless the plugin vouches that it never blocks (PluginOptions.InlineSteps): one that
-            // sleeps or waits for a process must not keep step/cancel or the next step from being read.
-            var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_hostGone.Token);
-            _running[parameters.StepId] = cancellation;
-            task = _options.InlineSteps ? RunStepAsync(id, parameters, cancellation) : Task.Run(() => RunStepAsync(id, parameters, cancellation));
+            throw new JsonRpcRemoteException(JsonRpcErrorCodes.InvalidRequest, "step/run came before initialize; the host must complete the handshake first.");
         }
 
-        if (task.IsCompleted)
+        if (_shutdown.Task.IsCompleted)
         {
-            return;
+            throw new JsonRpcRemoteException(JsonRpcErrorCodes.InvalidRequest, $"step/run came after shutdown; the plugin {_options.Name} is finishing.");
         }
 
-        _inFlight.TryAdd(task, 0);
-        _ = task.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Registered here, on the reader thread, so a step/cancel read right after this finds the step. The handler
+        // runs on the thread pool unless the plugin vouches that it never blocks (PluginOptions.InlineSteps): one that
+        // sleeps or waits for a process must not keep step/cancel or the next step from being read.
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_hostGone.Token);
+        _running[parameters!.StepId] = cancellation;
+        var task = _options.InlineSteps ? RunStepAsync(parameters, cancellation) : Task.Run(() => RunStepAsync(parameters, cancellation));
+        if (!task.IsCompleted)
+        {
+            _inFlight.TryAdd(task, 0);
+            _ = task.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return task;
     }
 
-    private async Task RunStepAsync(JsonElement id, StepRunParams parameters, CancellationTokenSource cancellation)
+    private async Task<StepRunResult> RunStepAsync(StepRunParams parameters, CancellationTokenSource cancellation)
     {
         using var owned = cancellation;
         await _slots.WaitAsync().ConfigureAwait(false);
-        StepRunResult result;
         try
         {
-            result = await _runStep(this, parameters, cancellation.Token).ConfigureAwait(false);
+            return await _runStep(this, parameters, cancellation.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            result = new StepRunResult { Status = StepResultStatus.Cancelled, Error = new StepError { Message = "the step was cancelled", Code = "cancelled" } };
+            return new StepRunResult { Status = StepResultStatus.Cancelled, Error = new StepError { Message = "the step was cancelled", Code = "cancelled" } };
         }
         catch (StepFailedException exception)
         {
-            result = Failed(exception);
+            return Failed(exception);
         }
 #pragma warning disable CA1031 // A plugin's bug fails its step, not the whole plugin process.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             WriteError(exception.ToString());
-            result = Failed($"{exception.GetType().Name}: {exception.Message}", "unhandled_exception", null);
+            return Failed($"{exception.GetType().Name}: {exception.Message}", "unhandled_exception", null);
         }
         finally
         {
             _slots.Release();
             _running.TryRemove(parameters.StepId, out _);
         }
-
-        await TryWriteAsync(() => _writer.WriteResultAsync(id, result, ProtocolJsonContext.Default.StepRunResult)).ConfigureAwait(false);
     }
 
     /// <summary>The result for a step that threw <paramref name="exception"/>.</summary>

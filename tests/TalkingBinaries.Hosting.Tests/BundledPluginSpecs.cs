@@ -54,7 +54,7 @@ public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
     public async Task Shell_streams_each_line_as_the_command_prints_it()
     {
         var plugin = _harness.Start(TestExecutables.Shell);
-        await plugin.InitializeAsync(PluginHarness.Host, _deadline);
+        await plugin.InitializeAsync(_deadline);
         var step = plugin.RunStepAsync(PluginHarness.Step("stream", """{"commands":["echo first; sleep 30; echo second"]}"""), _deadline);
 
         while (!_harness.Lines.Any(line => line.Text == "first"))
@@ -65,7 +65,7 @@ public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
 
         // "first" arrived while the command was still sleeping: output is relayed live, not at the end.
         Assert.False(step.IsCompleted);
-        await plugin.StopAsync(new StopOptions(TimeSpan.FromSeconds(1)), _deadline);
+        await plugin.StopAsync(_deadline);
         await plugin.DisposeAsync();
     }
 
@@ -73,10 +73,10 @@ public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
     public async Task Echo_logs_and_returns_what_it_was_told_to_say()
     {
         await using var plugin = _harness.Start(TestExecutables.Echo);
-        await plugin.InitializeAsync(PluginHarness.Host, _deadline);
+        await plugin.InitializeAsync(_deadline);
 
         var result = await plugin.RunStepAsync(PluginHarness.Step("say", """{"say":"hi there"}"""), _deadline);
-        await plugin.StopAsync(StopOptions.Default, _deadline);
+        await plugin.StopAsync(_deadline);
 
         Assert.Equal("hi there", result.Outputs["said"].GetString());
         Assert.Equal(["hi there"], _harness.Lines.Select(line => line.Text));
@@ -85,9 +85,9 @@ public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
     private async Task<(StepRunResult Result, List<PluginLogEvent> Lines)> RunShell(string config)
     {
         await using var plugin = _harness.Start(TestExecutables.Shell);
-        await plugin.InitializeAsync(PluginHarness.Host, _deadline);
+        await plugin.InitializeAsync(_deadline);
         var result = await plugin.RunStepAsync(PluginHarness.Step("shell", config), _deadline);
-        var exit = await plugin.StopAsync(StopOptions.Default, _deadline);
+        var exit = await plugin.StopAsync(_deadline);
         Assert.Equal(0, exit.Code);
         return (result, _harness.Lines.Where(line => line.Source == PluginLogSource.Protocol && line.Level != LogLevels.Debug).ToList());
     }

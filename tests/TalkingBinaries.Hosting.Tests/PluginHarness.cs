@@ -17,20 +17,28 @@ internal sealed class PluginHarness
     /// <summary>Set in every plugin's environment, so processes it leaves behind can be found.</summary>
     public string Marker { get; } = "TB_TEST_HARNESS=" + Guid.NewGuid().ToString("N");
 
-    public PluginProcess Start(string executable, params string[] arguments) => Start(executable, resumeOnReaderThread: false, arguments);
-
-    public PluginProcess Start(string executable, bool resumeOnReaderThread, params string[] arguments) => PluginProcess.Start(new PluginStartInfo
+    /// <summary>Short waits, so a spec that hits one does not take long, and a second's grace to stop.</summary>
+    public static HostingOptions Options { get; } = HostingOptions.Default with
     {
-        ResumeOnReaderThread = resumeOnReaderThread,
-        Environment = new Dictionary<string, string?> { [Marker.Split('=')[0]] = Marker.Split('=')[1] },
-        ExecutablePath = executable,
-        DisplayName = Path.GetFileName(executable),
-        Arguments = arguments,
-        OnEvent = Events.Enqueue,
+        Host = new PeerInfo("tests", "1.0"),
         HandshakeTimeout = TimeSpan.FromSeconds(2),
         DrainTimeout = TimeSpan.FromMilliseconds(300),
         CancelTimeout = TimeSpan.FromMilliseconds(300),
-    });
+        StopGrace = TimeSpan.FromSeconds(1),
+    };
+
+    public PluginProcess Start(string executable, params string[] arguments) => Start(executable, Options, arguments);
+
+    public PluginProcess Start(string executable, HostingOptions options, params string[] arguments) => PluginProcess.Start(
+        new PluginCommand
+        {
+            Environment = new Dictionary<string, string?> { [Marker.Split('=')[0]] = Marker.Split('=')[1] },
+            ExecutablePath = executable,
+            Name = Path.GetFileName(executable),
+            Arguments = arguments,
+        },
+        options,
+        HostServices.ForEvents(Events.Enqueue));
 
     public PluginProcess StartTestPlugin(string mode) => Start(TestExecutables.TestPlugin, mode);
 
@@ -42,5 +50,4 @@ internal sealed class PluginHarness
         Config = JsonDocument.Parse(configJson).RootElement.Clone(),
     };
 
-    public static PeerInfo Host { get; } = new("tests", "1.0");
 }

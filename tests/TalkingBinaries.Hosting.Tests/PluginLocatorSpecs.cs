@@ -221,7 +221,7 @@ public sealed class PluginLocatorSpecs : IDisposable
         Assert.Equal(tried, failure.Tried);
         Assert.Same(reference, failure.Reference);
         Assert.Equal(
-            $"plugin 'ghost' not found; looked at: {string.Join("; ", tried)}. Build it (./build.sh builds the bundled ones), fix its name or path, or put it on PATH.",
+            $"plugin 'ghost' not found; looked at: {string.Join("; ", tried)}. Fix its name or path, or put it on PATH.",
             failure.Message);
     }
 

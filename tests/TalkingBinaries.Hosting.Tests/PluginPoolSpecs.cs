@@ -106,7 +106,7 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
     [Fact]
     public async Task A_crash_with_several_steps_in_flight_fails_them_all_and_counts_as_one_death()
     {
-        await using var pool = new PluginPool(Info(TestExecutables.Get("tb-sdk-test-plugin")), new PluginPoolOptions { MaxRestarts = 1, RestartBackoff = TimeSpan.FromMilliseconds(10) });
+        await using var pool = new PluginPool(Command(TestExecutables.Get("tb-sdk-test-plugin")), Options with { MaxRestarts = 1, RestartBackoff = TimeSpan.FromMilliseconds(10) }, Services);
         await pool.WarmUpAsync(_deadline);
         var sleepers = Enumerable.Range(0, 2).Select(i => pool.RunStepAsync(Step($"sleep{i}", """{"mode":"sleep","count":5000}"""), _deadline)).ToList();
         await Task.Delay(200, _deadline);
@@ -124,7 +124,7 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
     [Fact]
     public async Task A_plugin_that_keeps_dying_is_given_up_on_with_a_clear_error()
     {
-        await using var pool = new PluginPool(Info(TestExecutables.TestPlugin, "exit-in-handshake"), new PluginPoolOptions { MaxRestarts = 2, RestartBackoff = TimeSpan.FromMilliseconds(10) });
+        await using var pool = new PluginPool(Command(TestExecutables.TestPlugin, "exit-in-handshake"), Options with { MaxRestarts = 2, RestartBackoff = TimeSpan.FromMilliseconds(10) }, Services);
 
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -198,17 +198,23 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
         }
     }
 
-    private PluginPool Pool(string executable) => new(Info(executable), new PluginPoolOptions { Stop = new StopOptions(TimeSpan.FromSeconds(2)) });
-
-    private PluginStartInfo Info(string executable, params string[] arguments) => new()
+    private static HostingOptions Options { get; } = HostingOptions.Default with
     {
-        ExecutablePath = executable,
-        DisplayName = "pool",
-        Arguments = arguments,
-        Environment = new Dictionary<string, string?> { [_marker.Split('=')[0]] = _marker.Split('=')[1] },
-        OnEvent = _events.Enqueue,
+        StopGrace = TimeSpan.FromSeconds(2),
         CancelTimeout = TimeSpan.FromSeconds(2),
         HandshakeTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    private HostServices Services => HostServices.ForEvents(_events.Enqueue);
+
+    private PluginPool Pool(string executable) => new(Command(executable), Options, Services);
+
+    private PluginCommand Command(string executable, params string[] arguments) => new()
+    {
+        ExecutablePath = executable,
+        Name = "pool",
+        Arguments = arguments,
+        Environment = new Dictionary<string, string?> { [_marker.Split('=')[0]] = _marker.Split('=')[1] },
     };
 
     private static StepRunParams Step(string name, string config) => new()

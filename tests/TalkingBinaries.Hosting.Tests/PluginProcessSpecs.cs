@@ -5,7 +5,6 @@ namespace TalkingBinaries.Hosting.Tests;
 
 public sealed class PluginProcessSpecs : IAsyncLifetime
 {
-    private static readonly StopOptions QuickStop = new(TimeSpan.FromSeconds(1));
     private readonly PluginHarness _harness = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -20,9 +19,9 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var harness = _harness;
         await using var plugin = harness.Start(TestExecutables.Echo);
 
-        var handshake = await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        var handshake = await plugin.InitializeAsync(deadline);
         var result = await plugin.RunStepAsync(PluginHarness.Step("say", """{"say":"hello world"}"""), deadline);
-        var exit = await plugin.StopAsync(QuickStop, deadline);
+        var exit = await plugin.StopAsync(deadline);
 
         Assert.Equal(1, handshake.ProtocolVersion);
         Assert.Equal("echo", handshake.Plugin.Name);
@@ -40,8 +39,8 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
     public async Task An_answer_is_awaited_on_the_thread_pool_unless_the_host_asks_to_resume_on_the_reader_thread(bool resumeOnReaderThread)
     {
         var deadline = Deadline.After();
-        await using var plugin = _harness.Start(TestExecutables.Echo, resumeOnReaderThread);
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await using var plugin = _harness.Start(TestExecutables.Echo, PluginHarness.Options with { ResumeOnReaderThread = resumeOnReaderThread });
+        await plugin.InitializeAsync(deadline);
 
         // A synchronous continuation runs on whichever thread completed the step's task.
         var (result, name, pooled) = await plugin.RunStepAsync(PluginHarness.Step("say", """{"say":"where am I"}"""), deadline).ContinueWith(
@@ -49,7 +48,7 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-        await plugin.StopAsync(QuickStop, deadline);
+        await plugin.StopAsync(deadline);
 
         Assert.Equal(StepResultStatus.Succeeded, result.Status);
         Assert.Equal(resumeOnReaderThread, name == $"stdout {plugin.Pid}");
@@ -62,10 +61,10 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("crash-after-logging");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
 
         var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.RunStepAsync(PluginHarness.Step("crash", """{"lines":500}"""), deadline));
-        await plugin.StopAsync(QuickStop, deadline);
+        await plugin.StopAsync(deadline);
 
         Assert.Contains("exited with exit code 3 before answering step 'crash'", failure.Message, StringComparison.Ordinal);
         Assert.Contains($"(pid {plugin.Pid})", failure.Message, StringComparison.Ordinal);
@@ -81,10 +80,10 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("kill-self");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
 
         var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.RunStepAsync(PluginHarness.Step("killed"), deadline));
-        var exit = await plugin.StopAsync(QuickStop, deadline);
+        var exit = await plugin.StopAsync(deadline);
 
         Assert.Equal(9, exit.Signal);
         Assert.Contains("was killed by signal 9 (SIGKILL) before answering", failure.Message, StringComparison.Ordinal);
@@ -97,10 +96,10 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("exit-without-answer");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
 
         var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.RunStepAsync(PluginHarness.Step("quit"), deadline));
-        await plugin.StopAsync(QuickStop, deadline);
+        await plugin.StopAsync(deadline);
 
         Assert.Contains("exited with exit code 0 before answering step 'quit'", failure.Message, StringComparison.Ordinal);
         Assert.Contains("leaving without an answer", harness.StderrLines);
@@ -112,10 +111,10 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("garbage-stdout");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
 
         var result = await plugin.RunStepAsync(PluginHarness.Step("garbage"), deadline);
-        await plugin.StopAsync(QuickStop, deadline);
+        await plugin.StopAsync(deadline);
 
         Assert.Equal(StepResultStatus.Succeeded, result.Status);
         var stray = harness.Lines.Where(line => line.Source == PluginLogSource.StrayStdout).Select(line => line.Text).ToList();
@@ -134,8 +133,8 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin(mode);
 
-        var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.InitializeAsync(PluginHarness.Host, deadline));
-        await plugin.StopAsync(QuickStop, deadline);
+        var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.InitializeAsync(deadline));
+        await plugin.StopAsync(deadline);
 
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
         Assert.StartsWith($"plugin 'tb-test-plugin' (pid {plugin.Pid})", failure.Message, StringComparison.Ordinal);
@@ -148,10 +147,10 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("spawn-child");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
 
         var result = await plugin.RunStepAsync(PluginHarness.Step("spawn"), deadline);
-        var exit = await plugin.StopAsync(QuickStop, deadline);
+        var exit = await plugin.StopAsync(deadline);
         var child = result.Outputs["childPid"].GetInt32();
 
         Assert.Equal(0, exit.Code);
@@ -165,14 +164,14 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("hang");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         var step = plugin.RunStepAsync(PluginHarness.Step("hang"), cancel.Token);
         var child = await WaitForChildPidAsync(harness, deadline);
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => step);
-        var exit = await plugin.StopAsync(QuickStop, deadline);
+        var exit = await plugin.StopAsync(deadline);
 
         Assert.Equal(15, exit.Signal);
         Assert.Contains(harness.StderrLines, line => line.StartsWith("hanging", StringComparison.Ordinal));
@@ -185,11 +184,11 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("ignore-sigterm");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
         _ = plugin.RunStepAsync(PluginHarness.Step("stubborn"), deadline);
         var child = await WaitForChildPidAsync(harness, deadline);
 
-        var exit = await plugin.StopAsync(QuickStop, deadline);
+        var exit = await plugin.StopAsync(deadline);
 
         Assert.Equal(9, exit.Signal);
         Assert.Empty(await ProcessTable.SurvivorsAsync([plugin.Pid, child]));
@@ -200,13 +199,13 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
     {
         var deadline = Deadline.After();
         var harness = _harness;
-        await using var plugin = harness.StartTestPlugin("ignore-sigterm");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await using var plugin = harness.Start(TestExecutables.TestPlugin, PluginHarness.Options with { StopGrace = TimeSpan.FromMinutes(10) }, "ignore-sigterm");
+        await plugin.InitializeAsync(deadline);
         _ = plugin.RunStepAsync(PluginHarness.Step("stubborn"), deadline);
         var child = await WaitForChildPidAsync(harness, deadline);
         using var force = new CancellationTokenSource();
 
-        var stopping = plugin.StopAsync(new StopOptions(TimeSpan.FromMinutes(10)), force.Token);
+        var stopping = plugin.StopAsync(force.Token);
         await force.CancelAsync();
         var exit = await stopping.WaitAsync(deadline);
 
@@ -220,10 +219,10 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var deadline = Deadline.After();
         var harness = _harness;
         await using var plugin = harness.StartTestPlugin("stderr-flood");
-        await plugin.InitializeAsync(PluginHarness.Host, deadline);
+        await plugin.InitializeAsync(deadline);
 
         await plugin.RunStepAsync(PluginHarness.Step("flood", """{"lines":50000}"""), deadline);
-        await plugin.StopAsync(QuickStop, deadline);
+        await plugin.StopAsync(deadline);
 
         Assert.Equal(Enumerable.Range(1, 50000).Select(n => $"flood line {n}"), harness.StderrLines);
     }

@@ -14,18 +14,16 @@ public sealed class PluginSdkSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _plugin = PluginProcess.Start(new PluginStartInfo
-        {
-            ExecutablePath = TestExecutables.Get("tb-sdk-test-plugin"),
-            DisplayName = "sdk-test",
-            OnEvent = _events.Enqueue,
-        });
-        await _plugin.InitializeAsync(new PeerInfo("tests", "1"), _deadline);
+        _plugin = PluginProcess.Start(
+            new PluginCommand { ExecutablePath = TestExecutables.Get("tb-sdk-test-plugin"), Name = "sdk-test" },
+            HostingOptions.Default with { Host = new PeerInfo("tests", "1"), StopGrace = TimeSpan.FromSeconds(2) },
+            HostServices.ForEvents(_events.Enqueue));
+        await _plugin.InitializeAsync(_deadline);
     }
 
     public async Task DisposeAsync()
     {
-        await _plugin.StopAsync(new StopOptions(TimeSpan.FromSeconds(2)), _deadline);
+        await _plugin.StopAsync(_deadline);
         Assert.Empty(await ProcessTable.SurvivorsAsync([_plugin.Pid]));
         await _plugin.DisposeAsync();
     }
@@ -141,7 +139,7 @@ public sealed class PluginSdkSpecs : IAsyncLifetime
 
         await cancel.CancelAsync();
         var result = await running;
-        var exit = await _plugin.StopAsync(new StopOptions(TimeSpan.FromSeconds(10)), _deadline);
+        var exit = await _plugin.StopAsync(_deadline);
 
         Assert.Equal(StepResultStatus.Cancelled, result.Status);
         Assert.Equal("cancelled", result.Error!.Code);

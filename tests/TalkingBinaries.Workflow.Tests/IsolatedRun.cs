@@ -14,7 +14,7 @@ internal static class IsolatedRun
     public static RunOptions Options { get; } = new()
     {
         Locator = new PluginLocator(searchPath: string.Empty, bundledDirectory: null),
-        Stop = new StopOptions(TimeSpan.FromSeconds(1)),
+        Hosting = HostingOptions.Default with { StopGrace = TimeSpan.FromSeconds(1), CancelTimeout = TimeSpan.FromMilliseconds(500) },
     };
 
     public static async Task<RunReport> RunAsync(DirectoryInfo directory, string devFile, RunOptions options, RunObserver observer)

@@ -288,8 +288,7 @@ public sealed class WorkflowRunnerSpecs : IDisposable
     private static RunOptions Options() => new()
     {
         Locator = new PluginLocator(searchPath: string.Empty, bundledDirectory: null),
-        Stop = new StopOptions(TimeSpan.FromSeconds(2)),
-        HandshakeTimeout = TimeSpan.FromSeconds(5),
+        Hosting = HostingOptions.Default with { StopGrace = TimeSpan.FromSeconds(2), CancelTimeout = TimeSpan.FromSeconds(1), HandshakeTimeout = TimeSpan.FromSeconds(5) },
     };
 
     private Task<RunReport> Run(DevFile devFile) =>

@@ -21,7 +21,6 @@ public sealed class PluginNotFoundException : Exception
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(tried);
-        return $"plugin '{reference.Ref}' not found; looked at: {string.Join("; ", tried)}. "
-            + "Build it (./build.sh builds the bundled ones), fix its name or path, or put it on PATH.";
+        return $"plugin '{reference.Ref}' not found; looked at: {string.Join("; ", tried)}. Fix its name or path, or put it on PATH.";
     }
 }

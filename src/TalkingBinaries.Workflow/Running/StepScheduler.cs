@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Expressions;
+using TalkingBinaries.Workflow.Reporting;
+
+namespace TalkingBinaries.Workflow.Running;
+
+/// <summary>Decides when each step runs: after what it needs, within the run's slots, unless the run is stopping.</summary>
+/// <remarks>
+/// Each step's task is started once and awaited by the steps that need it; a step holds one of the slots only while
+/// it runs, not while it waits. By default the first failure stops the run: running steps are cancelled and waiting
+/// ones skipped (docs/devfile.md, "Failures and timeouts").
+/// </remarks>
+internal sealed class StepScheduler(
+    RunPlan plan,
+    RunState run,
+    RunExpressions expressions,
+    StepExecutors executors,
+    EventRouter router,
+    RunObserver observer,
+    ConcurrentDictionary<string, StepReport> finished,
+    CancellationToken forcefulCancellationToken)
+{
+    private readonly StepPlacement _placement = new(plan);
+
+    /// <summary>Runs every selected step; the reports, unmasked, in file order.</summary>
+    public async Task<IReadOnlyList<StepReport>> RunAsync()
+    {
+        using var slots = new SemaphoreSlim(plan.MaxParallel);
+        var tasks = new Dictionary<string, Task<StepReport>>(StringComparer.Ordinal);
+        var allCreated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var name in plan.Graph.Order.Where(plan.SelectedSet.Contains))
+        {
+            tasks[name] = RunWhenReadyAsync(plan.Step(name), tasks, slots, allCreated.Task);
+        }
+
+        // Only now may steps look up the tasks they wait for: the dictionary is complete and no longer written.
+        allCreated.SetResult();
+        await Task.WhenAll(tasks.Values).ConfigureAwait(false);
+        return plan.Selected.Select(name => tasks[name].Result).ToList();
+    }
+
+    private async Task<StepReport> RunWhenReadyAsync(StepDefinition step, Dictionary<string, Task<StepReport>> tasks, SemaphoreSlim slots, Task allCreated)
+    {
+        await allCreated.ConfigureAwait(false);
+
+        // A condition that looks at the run's state (failure(), always(), cancelled()) decides for itself whether the
+        // step runs after a failure or an interruption; any other step needs everything it waits for to succeed.
+        var statusAware = RunExpressions.IsStatusAware(step);
+        var dependencies = plan.Graph.Dependencies[step.Name];
+        foreach (var dependency in dependencies)
+        {
+            var report = await tasks[dependency].ConfigureAwait(false);
+            if (!statusAware && !plan.Satisfies(report))
+            {
+                // Finish only after everything it waits for has: a step that waits for this one may use their outputs.
+                await Task.WhenAll(dependencies.Select(name => tasks[name])).ConfigureAwait(false);
+                return Skip(step, run.Stop.IsCancellationRequested ? run.Reason : $"it waits for step '{dependency}', which {Describe(report.Status)}");
+            }
+        }
+
+        if (!statusAware && run.Stop.IsCancellationRequested)
+        {
+            return Skip(step, run.Reason);
+        }
+
+        try
+        {
+            await slots.WaitAsync(statusAware ? forcefulCancellationToken : run.Stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return Skip(step, run.Reason);
+        }
+
+        StepReport result;
+        try
+        {
+            if (!statusAware && run.Stop.IsCancellationRequested)
+            {
+                return Skip(step, run.Reason);
+            }
+
+            var status = new ExpressionStatus(AnyFailed: run.FailedFirst is not null, Cancelled: run.Interrupted || run.TimedOut);
+            bool condition;
+            try
+            {
+                condition = expressions.Condition(step, status);
+            }
+            catch (StepSetupException exception)
+            {
+                return Finish(step, SetupFailed(step, exception));
+            }
+
+            if (!condition)
+            {
+                return Skip(step, $"its condition is false: if: {step.If!.Text}");
+            }
+
+            result = await RunStepAsync(step, status).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        return Finish(step, result);
+    }
+
+    private async Task<StepReport> RunStepAsync(StepDefinition step, ExpressionStatus status)
+    {
+        System.Text.Json.JsonElement config;
+        TimeSpan? timeout;
+        try
+        {
+            config = expressions.Config(step, status);
+            timeout = expressions.Timeout(step, status);
+        }
+        catch (StepSetupException exception)
+        {
+            return SetupFailed(step, exception);
+        }
+
+        var parallel = _placement.Place(step);
+
+        // A step that runs because of its condition after the run began to stop is not stopped by that.
+        using var timedOut = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan);
+        var stop = run.Stop.IsCancellationRequested ? forcefulCancellationToken : run.Stop;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stop, timedOut.Token);
+
+        router.Started(step);
+        observer.StepStarting(step);
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var outcome = await executors.For(step).RunAsync(step, config, parallel, cancellation.Token, forcefulCancellationToken).ConfigureAwait(false);
+            if (router.ConflictOf(step) is { } conflict && outcome.Status != StepStatus.Cancelled)
+            {
+                outcome = outcome with { Status = StepStatus.Failed, Error = conflict };
+            }
+            else if (outcome.Status == StepStatus.Cancelled && cancellation.IsCancellationRequested)
+            {
+                // Stopped by us: say why. Its own timeout is a failure of the step; anything else stopped it from outside.
+                outcome = timedOut.IsCancellationRequested && !stop.IsCancellationRequested
+                    ? outcome with { Status = StepStatus.Failed, Error = $"timed out after {Durations.Format(timeout!.Value)}; {outcome.Error}" }
+                    : outcome with { Error = $"{run.Reason}; {outcome.Error}" };
+            }
+
+            return outcome.ToReport(step, startedAt, clock.Elapsed);
+        }
+        finally
+        {
+            router.Finished(step);
+            _placement.Release(step, parallel);
+        }
+    }
+
+    /// <summary>Records the step's end: the run stops on a failure that counts, and the observer hears of it, masked.</summary>
+    private StepReport Finish(StepDefinition step, StepReport report)
+    {
+        if (report.Status is StepStatus.Failed && !step.ContinueOnError)
+        {
+            run.Fail(step.Name);
+        }
+
+        // Later steps' expressions see the real values; only what is shown or reported is masked.
+        observer.StepFinished(step, router.Mask(report));
+        finished[report.Name] = report;
+        return report;
+    }
+
+    private StepReport Skip(StepDefinition step, string reason)
+    {
+        var skipped = StepOutcome.Skipped(reason).ToReport(step);
+        observer.StepFinished(step, skipped);
+        finished[step.Name] = skipped;
+        return skipped;
+    }
+
+    private static StepReport SetupFailed(StepDefinition step, StepSetupException exception) =>
+        new StepOutcome(StepStatus.Failed, exception.Message).ToReport(step, DateTimeOffset.UtcNow, TimeSpan.Zero);
+
+    private static string Describe(StepStatus status) => status switch
+    {
+        StepStatus.Failed => "failed",
+        StepStatus.Skipped => "was skipped",
+        StepStatus.Cancelled => "was cancelled",
+        _ => "did not succeed",
+    };
+}
