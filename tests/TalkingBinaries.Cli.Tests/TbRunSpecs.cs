@@ -298,8 +298,9 @@ public sealed partial class TbRunSpecs : IDisposable
         var pids = ChildPids(tb.Stdout);
 
         tb.Signal("INT");
-        await tb.WaitForOutputAsync("", deadline);
-        await Task.Delay(200, deadline);
+
+        // Only once tb has taken the first Ctrl-C is the next one a second: before that it would be the first.
+        await tb.WaitForErrorAsync("tb: interrupted: stopping plugins gracefully", deadline);
         tb.Signal("INT");
         var exit = await tb.WaitAsync(deadline);
 
