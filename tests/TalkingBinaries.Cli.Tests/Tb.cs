@@ -117,13 +117,19 @@ internal sealed class Tb : IDisposable
         kill.WaitForExit();
     }
 
-    public async Task WaitForOutputAsync(string text, CancellationToken deadline)
+    /// <summary>Waits until tb has printed <paramref name="text"/> on stdout.</summary>
+    public Task WaitForOutputAsync(string text, CancellationToken deadline) => WaitForAsync(() => Stdout, text, "on stdout", deadline);
+
+    /// <summary>Waits until tb has printed <paramref name="text"/> on stderr.</summary>
+    public Task WaitForErrorAsync(string text, CancellationToken deadline) => WaitForAsync(() => Stderr, text, "on stderr", deadline);
+
+    private async Task WaitForAsync(Func<string> stream, string text, string where, CancellationToken deadline)
     {
-        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        while (!stream().Contains(text, StringComparison.Ordinal))
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"tb exited before printing '{text}':\n{Stdout}\n{Stderr}");
+                throw new InvalidOperationException($"tb exited before printing '{text}' {where}:\n{Stdout}\n{Stderr}");
             }
 
             await Task.Delay(10, deadline);

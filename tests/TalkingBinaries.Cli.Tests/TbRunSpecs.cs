@@ -6,6 +6,9 @@ namespace TalkingBinaries.Cli.Tests;
 
 public sealed partial class TbRunSpecs : IDisposable
 {
+    // A time as tb prints it (ConsoleReporter.Ms): "12.34 ms" under a second, "1.234 s" from a second on.
+    private const string Duration = @"(?:\d+\.\d{2} ms|\d+\.\d{3} s)";
+
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tb-cli-");
 
     public void Dispose() => _directory.Delete(recursive: true);
@@ -78,7 +81,7 @@ public sealed partial class TbRunSpecs : IDisposable
         Assert.Equal(1, tb.ExitCode);
         Assert.Contains("[crash] line 1 of 3 before the crash\n[crash] line 2 of 3 before the crash\n[crash] line 3 of 3 before the crash\n", tb.Stdout, StringComparison.Ordinal);
         Assert.Contains("[crash] error: crashing now", tb.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"\[crash\] failed \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms, exit code 3\): plugin 'test' \(pid \d+\) exited with exit code 3 before answering step 'crash'", tb.Stdout);
+        Assert.Matches($@"\[crash\] failed \(binary execution time {Duration}, step execution time {Duration}, exit code 3\): plugin 'test' \(pid \d+\) exited with exit code 3 before answering step 'crash'", tb.Stdout);
         Assert.Contains("[after] skipped: step 'crash' failed", tb.Stdout, StringComparison.Ordinal);
         Assert.Contains("run failed (step 'crash' failed first): 0 succeeded, 1 failed, 1 skipped, 0 cancelled", tb.Stdout, StringComparison.Ordinal);
     }
@@ -274,7 +277,7 @@ public sealed partial class TbRunSpecs : IDisposable
 
         // The plugin answered step/cancel and exited by itself: no signal, no waiting out the grace.
         Assert.Equal(130, exit);
-        Assert.Matches(@"\[patient\] cancelled \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\): the run was interrupted; the plugin stopped the step", tb.Stdout);
+        Assert.Matches($@"\[patient\] cancelled \(binary execution time {Duration}, step execution time {Duration}\): the run was interrupted; the plugin stopped the step", tb.Stdout);
         Assert.Matches(@"patient\s+sdk\s+cancelled\s+-\s", tb.Stdout);
     }
 
@@ -295,8 +298,9 @@ public sealed partial class TbRunSpecs : IDisposable
         var pids = ChildPids(tb.Stdout);
 
         tb.Signal("INT");
-        await tb.WaitForOutputAsync("", deadline);
-        await Task.Delay(200, deadline);
+
+        // Only once tb has taken the first Ctrl-C is the next one a second: before that it would be the first.
+        await tb.WaitForErrorAsync("tb: interrupted: stopping plugins gracefully", deadline);
         tb.Signal("INT");
         var exit = await tb.WaitAsync(deadline);
 
@@ -314,11 +318,11 @@ public sealed partial class TbRunSpecs : IDisposable
         Assert.Contains("[say_hi_via_bash] hello world", lines);
         Assert.Contains("[say_hi_via_bash] hello world 2", lines);
         Assert.DoesNotContain("\"hello world\"", tb.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"\[say_hi\] succeeded \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\)", tb.Stdout);
-        Assert.Matches(@"\[say_hi_via_bash\] succeeded \(binary execution time [\d.]+ ms, step execution time [\d.]+ ms\)", tb.Stdout);
+        Assert.Matches($@"\[say_hi\] succeeded \(binary execution time {Duration}, step execution time {Duration}\)", tb.Stdout);
+        Assert.Matches($@"\[say_hi_via_bash\] succeeded \(binary execution time {Duration}, step execution time {Duration}\)", tb.Stdout);
         Assert.Matches(@"STEP\s+PLUGIN\s+STATUS\s+EXIT\s+START\s+BINARY TIME\s+STEP TIME", tb.Stdout);
-        Assert.Matches(@"say_hi\s+echo\s+succeeded\s+-\s+\+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
-        Assert.Matches(@"say_hi_via_bash\s+shell\s+succeeded\s+-\s+\+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms", tb.Stdout);
+        Assert.Matches($@"say_hi\s+echo\s+succeeded\s+-\s+\+{Duration}\s+{Duration}\s+{Duration}", tb.Stdout);
+        Assert.Matches($@"say_hi_via_bash\s+shell\s+succeeded\s+-\s+\+{Duration}\s+{Duration}\s+{Duration}", tb.Stdout);
         Assert.Contains("run succeeded: 2 succeeded, 0 failed, 0 skipped, 0 cancelled", tb.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, tb.Stderr);
     }

@@ -108,15 +108,21 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
     {
         await using var pool = new PluginPool(Command(TestExecutables.Get("tb-sdk-test-plugin")), Options with { MaxRestarts = 1, RestartBackoff = TimeSpan.FromMilliseconds(10) }, Services);
         await pool.WarmUpAsync(_deadline);
-        var sleepers = Enumerable.Range(0, 2).Select(i => pool.RunStepAsync(Step($"sleep{i}", """{"mode":"sleep","count":5000}"""), _deadline)).ToList();
-        await Task.Delay(200, _deadline);
+        string[] waiters = ["wait0", "wait1"];
+        var waiting = waiters.Select(name => pool.RunStepAsync(Step(name, """{"mode":"wait-for-cancel"}"""), _deadline)).ToList();
+
+        // Each says so once its handler runs; from then on it is in flight until cancelled, or until the process dies.
+        while (!waiters.All(name => _events.OfType<PluginLogEvent>().Any(line => line.StepId == name && line.Text == "waiting for cancellation")))
+        {
+            await Task.Delay(10, _deadline);
+        }
 
         var crash = await Assert.ThrowsAsync<PluginException>(() => pool.RunStepAsync(Step("crash", """{"mode":"crash"}"""), _deadline));
-        var failures = await Task.WhenAll(sleepers.Select(sleeper => Assert.ThrowsAsync<PluginException>(() => sleeper)));
+        var failures = await Task.WhenAll(waiting.Select(step => Assert.ThrowsAsync<PluginException>(() => step)));
         var after = await pool.RunStepAsync(Step("after", """{"mode":"sleep","count":0}"""), _deadline);
 
         Assert.All(failures, failure => Assert.Equal(3, failure.ExitStatus?.Code));
-        Assert.Equal(crash.Pid, failures[0].Pid);
+        Assert.All(failures, failure => Assert.Equal(crash.Pid, failure.Pid));
         Assert.Equal(StepResultStatus.Succeeded, after.Result!.Status);
         Assert.NotEqual(crash.Pid, after.Pid);
     }
