@@ -8,6 +8,17 @@ namespace TalkingBinaries.Workflow.DevFiles;
 /// <param name="Steps">Its steps in file order.</param>
 public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugins, IReadOnlyList<StepDefinition> Steps)
 {
+    // Made from Steps whenever Steps is set, so a `with { Steps = ... }` copy indexes its own steps (issue 9).
+    private readonly IReadOnlyList<StepDefinition> _steps = Steps;
+    private readonly Dictionary<string, StepDefinition> _stepsByName = IndexByName(Steps);
+
+    /// <summary>Its steps in file order.</summary>
+    public IReadOnlyList<StepDefinition> Steps
+    {
+        get => _steps;
+        init => (_steps, _stepsByName) = (value, IndexByName(value));
+    }
+
     /// <summary>The most steps that run at once (<c>max_parallel</c>); null for the default, the number of processors.</summary>
     public int? MaxParallel { get; init; }
 
@@ -23,14 +34,40 @@ public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugin
     /// <summary>The directory relative plugin names and working directories resolve against.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
 
-    private Dictionary<string, StepDefinition>? _stepsByName;
-
     /// <summary>The plugin a ref names.</summary>
     public PluginDefinition Plugin(string reference) => Plugins.First(plugin => plugin.Ref == reference);
 
     /// <summary>The step a name names.</summary>
-    /// <remarks>Looked up by name in a table made on first use; a run of thousands of steps asks often.</remarks>
-    public StepDefinition Step(string name) => (_stepsByName ??= Steps.ToDictionary(step => step.Name, StringComparer.Ordinal))[name];
+    /// <remarks>Looked up in a table made when the steps are set; a run of thousands of steps asks often.</remarks>
+    /// <exception cref="KeyNotFoundException">No step has that name.</exception>
+    public StepDefinition Step(string name) => _stepsByName[name];
+
+    /// <summary>Whether <paramref name="other"/> holds the same path, plugins, steps and settings.</summary>
+    public bool Equals(DevFile? other) =>
+        // Written out so the step table, which follows from Steps, takes no part; a new property must be added here too.
+        other is not null
+        && Path == other.Path
+        && Equals(Plugins, other.Plugins)
+        && Equals(Steps, other.Steps)
+        && MaxParallel == other.MaxParallel
+        && Equals(Vars, other.Vars)
+        && Equals(Secrets, other.Secrets);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Path, Plugins, Steps, MaxParallel, Vars, Secrets);
+
+    // The first of two steps with one name wins; the loader has already reported the duplicate.
+    private static Dictionary<string, StepDefinition> IndexByName(IReadOnlyList<StepDefinition> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var byName = new Dictionary<string, StepDefinition>(steps.Count, StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            byName.TryAdd(step.Name, step);
+        }
+
+        return byName;
+    }
 }
 
 /// <summary>The wire format a plugin speaks.</summary>
