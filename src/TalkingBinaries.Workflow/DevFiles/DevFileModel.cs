@@ -105,13 +105,13 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
     public bool ContinueOnError { get; init; }
 
     /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
-    public TemplateSource? If { get; init; }
+    internal TemplateSource? If { get; init; }
 
     /// <summary>The <c>timeout</c> when it holds an expression, worked out when the step starts.</summary>
-    public TemplateSource? TimeoutTemplate { get; init; }
+    internal TemplateSource? TimeoutTemplate { get; init; }
 
     /// <summary>The strings of <c>config</c> that hold <c>${{ }}</c> expressions.</summary>
-    public IReadOnlyList<TemplateSource> ConfigTemplates { get; init; } = [];
+    internal IReadOnlyList<TemplateSource> ConfigTemplates { get; init; } = [];
 }
 
 /// <summary>A DevFile string that holds <c>${{ }}</c> expressions, with where it is.</summary>
@@ -119,7 +119,7 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
 /// <param name="Text">The string as written (without YAML quoting).</param>
 /// <param name="Location">Where its first character is.</param>
 /// <param name="SingleLine">Whether positions in <paramref name="Text"/> map to columns of one line.</param>
-public sealed record TemplateSource(string Place, string Text, SourceLocation Location, bool SingleLine)
+internal sealed record TemplateSource(string Place, string Text, SourceLocation Location, bool SingleLine)
 {
     /// <summary>The place of the character at <paramref name="position"/> in <see cref="Text"/>.</summary>
     public SourceLocation At(int position) => SingleLine ? Location with { Column = Location.Column + position } : Location;
