@@ -81,6 +81,11 @@ public enum PluginProtocol
 }
 
 /// <summary>An entry of <c>plugins:</c>.</summary>
+/// <param name="Ref">The name steps use for it (<c>ref</c>), unique within the file.</param>
+/// <param name="Name">A path with a <c>/</c> relative to the DevFile's directory, or a bare name looked up on PATH (<c>name</c>); null when absent.</param>
+/// <param name="Path">An explicit path to the executable that takes precedence over <paramref name="Name"/> (<c>path</c>); null when absent.</param>
+/// <param name="Protocol">The wire format it speaks (<c>protocol</c>).</param>
+/// <param name="Location">Where the entry starts.</param>
 public sealed record PluginDefinition(string Ref, string? Name, string? Path, PluginProtocol Protocol, SourceLocation Location)
 {
     /// <summary>False to give every step a process of its own even if the plugin is warm (<c>warm: false</c>).</summary>
@@ -126,4 +131,6 @@ internal sealed record TemplateSource(string Place, string Text, SourceLocation 
 }
 
 /// <summary>A step named in another step's <c>needs</c>, with where it was named.</summary>
+/// <param name="Name">The name of the step waited for.</param>
+/// <param name="Location">Where the name is written.</param>
 public sealed record StepReference(string Name, SourceLocation Location);
