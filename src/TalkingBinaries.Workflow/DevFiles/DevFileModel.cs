@@ -8,6 +8,17 @@ namespace TalkingBinaries.Workflow.DevFiles;
 /// <param name="Steps">Its steps in file order.</param>
 public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugins, IReadOnlyList<StepDefinition> Steps)
 {
+    // Made from Steps whenever Steps is set, so a `with { Steps = ... }` copy indexes its own steps (issue 9).
+    private readonly IReadOnlyList<StepDefinition> _steps = Steps;
+    private readonly Dictionary<string, StepDefinition> _stepsByName = IndexByName(Steps);
+
+    /// <summary>Its steps in file order.</summary>
+    public IReadOnlyList<StepDefinition> Steps
+    {
+        get => _steps;
+        init => (_steps, _stepsByName) = (value, IndexByName(value));
+    }
+
     /// <summary>The most steps that run at once (<c>max_parallel</c>); null for the default, the number of processors.</summary>
     public int? MaxParallel { get; init; }
 
@@ -23,14 +34,40 @@ public sealed record DevFile(string Path, IReadOnlyList<PluginDefinition> Plugin
     /// <summary>The directory relative plugin names and working directories resolve against.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
 
-    private Dictionary<string, StepDefinition>? _stepsByName;
-
     /// <summary>The plugin a ref names.</summary>
     public PluginDefinition Plugin(string reference) => Plugins.First(plugin => plugin.Ref == reference);
 
     /// <summary>The step a name names.</summary>
-    /// <remarks>Looked up by name in a table made on first use; a run of thousands of steps asks often.</remarks>
-    public StepDefinition Step(string name) => (_stepsByName ??= Steps.ToDictionary(step => step.Name, StringComparer.Ordinal))[name];
+    /// <remarks>Looked up in a table made when the steps are set; a run of thousands of steps asks often.</remarks>
+    /// <exception cref="KeyNotFoundException">No step has that name.</exception>
+    public StepDefinition Step(string name) => _stepsByName[name];
+
+    /// <summary>Whether <paramref name="other"/> holds the same path, plugins, steps and settings.</summary>
+    public bool Equals(DevFile? other) =>
+        // Written out so the step table, which follows from Steps, takes no part; a new property must be added here too.
+        other is not null
+        && Path == other.Path
+        && Equals(Plugins, other.Plugins)
+        && Equals(Steps, other.Steps)
+        && MaxParallel == other.MaxParallel
+        && Equals(Vars, other.Vars)
+        && Equals(Secrets, other.Secrets);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Path, Plugins, Steps, MaxParallel, Vars, Secrets);
+
+    // The first of two steps with one name wins; the loader has already reported the duplicate.
+    private static Dictionary<string, StepDefinition> IndexByName(IReadOnlyList<StepDefinition> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var byName = new Dictionary<string, StepDefinition>(steps.Count, StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            byName.TryAdd(step.Name, step);
+        }
+
+        return byName;
+    }
 }
 
 /// <summary>The wire format a plugin speaks.</summary>
@@ -44,6 +81,11 @@ public enum PluginProtocol
 }
 
 /// <summary>An entry of <c>plugins:</c>.</summary>
+/// <param name="Ref">The name steps use for it (<c>ref</c>), unique within the file.</param>
+/// <param name="Name">A path with a <c>/</c> relative to the DevFile's directory, or a bare name looked up on PATH (<c>name</c>); null when absent.</param>
+/// <param name="Path">An explicit path to the executable that takes precedence over <paramref name="Name"/> (<c>path</c>); null when absent.</param>
+/// <param name="Protocol">The wire format it speaks (<c>protocol</c>).</param>
+/// <param name="Location">Where the entry starts.</param>
 public sealed record PluginDefinition(string Ref, string? Name, string? Path, PluginProtocol Protocol, SourceLocation Location)
 {
     /// <summary>False to give every step a process of its own even if the plugin is warm (<c>warm: false</c>).</summary>
@@ -68,13 +110,13 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
     public bool ContinueOnError { get; init; }
 
     /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
-    public TemplateSource? If { get; init; }
+    internal TemplateSource? If { get; init; }
 
     /// <summary>The <c>timeout</c> when it holds an expression, worked out when the step starts.</summary>
-    public TemplateSource? TimeoutTemplate { get; init; }
+    internal TemplateSource? TimeoutTemplate { get; init; }
 
     /// <summary>The strings of <c>config</c> that hold <c>${{ }}</c> expressions.</summary>
-    public IReadOnlyList<TemplateSource> ConfigTemplates { get; init; } = [];
+    internal IReadOnlyList<TemplateSource> ConfigTemplates { get; init; } = [];
 }
 
 /// <summary>A DevFile string that holds <c>${{ }}</c> expressions, with where it is.</summary>
@@ -82,11 +124,13 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
 /// <param name="Text">The string as written (without YAML quoting).</param>
 /// <param name="Location">Where its first character is.</param>
 /// <param name="SingleLine">Whether positions in <paramref name="Text"/> map to columns of one line.</param>
-public sealed record TemplateSource(string Place, string Text, SourceLocation Location, bool SingleLine)
+internal sealed record TemplateSource(string Place, string Text, SourceLocation Location, bool SingleLine)
 {
     /// <summary>The place of the character at <paramref name="position"/> in <see cref="Text"/>.</summary>
     public SourceLocation At(int position) => SingleLine ? Location with { Column = Location.Column + position } : Location;
 }
 
 /// <summary>A step named in another step's <c>needs</c>, with where it was named.</summary>
+/// <param name="Name">The name of the step waited for.</param>
+/// <param name="Location">Where the name is written.</param>
 public sealed record StepReference(string Name, SourceLocation Location);

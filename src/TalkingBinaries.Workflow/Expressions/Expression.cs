@@ -4,7 +4,7 @@ namespace TalkingBinaries.Workflow.Expressions;
 
 /// <summary>A parsed <c>${{ }}</c> expression: literals, paths such as <c>steps.build.outputs.version</c>, operators and function calls.</summary>
 /// <remarks>An expression is immutable once parsed and may be evaluated any number of times, from any thread.</remarks>
-public abstract class Expression
+internal abstract class Expression
 {
     private string? _text;
     private IReadOnlyList<ExpressionReference>? _references;

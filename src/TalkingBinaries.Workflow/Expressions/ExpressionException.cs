@@ -2,7 +2,7 @@ namespace TalkingBinaries.Workflow.Expressions;
 
 /// <summary>An expression could not be parsed or evaluated; <see cref="Position"/> and <see cref="Length"/> mark the part at fault.</summary>
 /// <remarks>The message is one line without the position, so a caller can prefix it with a file, line and column.</remarks>
-public sealed class ExpressionException : Exception
+internal sealed class ExpressionException : Exception
 {
     /// <summary>Creates the exception for the part of the text at <paramref name="position"/>, <paramref name="length"/> characters long.</summary>
     public ExpressionException(string message, int position, int length)

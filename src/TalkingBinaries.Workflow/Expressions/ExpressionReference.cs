@@ -5,4 +5,4 @@ namespace TalkingBinaries.Workflow.Expressions;
 /// <param name="Segments">The member names and literal indexes that follow, up to the first computed index.</param>
 /// <param name="Position">The 0-based offset of the root in the parsed text.</param>
 /// <param name="Length">The characters from the root to the end of the last segment.</param>
-public sealed record ExpressionReference(string Root, IReadOnlyList<string> Segments, int Position, int Length);
+internal sealed record ExpressionReference(string Root, IReadOnlyList<string> Segments, int Position, int Length);

@@ -5,7 +5,7 @@ namespace TalkingBinaries.Workflow.Expressions;
 
 /// <summary>A string that may contain <c>${{ expression }}</c> parts; <c>$${{</c> stands for a literal <c>${{</c>.</summary>
 /// <remarks>A template is immutable once parsed and may be evaluated any number of times, from any thread.</remarks>
-public sealed class Template
+internal sealed class Template
 {
     private const string Open = "${{";
     private const string EscapedOpen = "$${{";

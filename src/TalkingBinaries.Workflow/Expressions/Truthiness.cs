@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace TalkingBinaries.Workflow.Expressions;
 
 /// <summary>Which values count as true where a condition is expected.</summary>
-public static class Truthiness
+internal static class Truthiness
 {
     /// <summary>False for <c>false</c>, <c>null</c>, <c>0</c>, <c>""</c> and an undefined value; true for everything else, empty arrays and objects included.</summary>
     public static bool IsTruthy(JsonElement value) => value.ValueKind switch

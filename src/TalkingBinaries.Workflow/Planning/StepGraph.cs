@@ -9,7 +9,7 @@ namespace TalkingBinaries.Workflow.Planning;
 /// for what is above the group and not for each other. Waiting for "every step above" is expressed as waiting for
 /// the steps above that nothing else above waits for, which implies the rest.
 /// </remarks>
-public sealed class StepGraph
+internal sealed class StepGraph
 {
     private StepGraph(IReadOnlyList<StepDefinition> steps, Dictionary<string, IReadOnlyList<string>> dependencies)
     {

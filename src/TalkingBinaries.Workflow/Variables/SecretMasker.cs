@@ -8,7 +8,7 @@ namespace TalkingBinaries.Workflow.Variables;
 /// Thread-safe; secrets may be added while a run is going (a plugin registers one). A multi-line secret is also
 /// masked line by line, because the host shows output one line at a time (docs/devfile.md, "Secrets").
 /// </remarks>
-public sealed class SecretMasker
+internal sealed class SecretMasker
 {
     /// <summary>What a secret is replaced by.</summary>
     public const string Mask = "***";

@@ -7,6 +7,8 @@ namespace TalkingBinaries.Workflow.Variables;
 
 /// <summary>A file of variables for <c>tb run --var-file</c>: a YAML (or JSON) mapping of names to values.</summary>
 /// <remarks>A <c>secrets</c> key holds a mapping of secret names to text; those are seen as <c>secrets.NAME</c> and masked.</remarks>
+/// <param name="Variables">The variables it sets, by name.</param>
+/// <param name="Secrets">The secrets under its <c>secrets</c> key, by name.</param>
 public sealed record VarFile(IReadOnlyDictionary<string, JsonElement> Variables, IReadOnlyDictionary<string, string> Secrets)
 {
     /// <summary>Reads <paramref name="path"/>; errors name the file, line and column.</summary>

@@ -8,7 +8,7 @@ namespace TalkingBinaries.Workflow.Variables;
 /// time may not set the same variable: whichever sets it second gets an error, so the run fails whatever the timing
 /// (docs/devfile.md, "Variables").
 /// </remarks>
-public sealed class VariableStore
+internal sealed class VariableStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _values = new(StringComparer.Ordinal);

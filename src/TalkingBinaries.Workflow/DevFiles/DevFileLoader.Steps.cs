@@ -1,0 +1,98 @@
+using YamlDotNet.RepresentationModel;
+
+namespace TalkingBinaries.Workflow.DevFiles;
+
+public static partial class DevFileLoader
+{
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if"];
+
+    private static StepDefinition? ReadStep(Context context, YamlNode node)
+    {
+        if (context.Mapping(node, "a step", "name: build") is not { } mapping)
+        {
+            return null;
+        }
+
+        var fields = context.Fields(mapping, StepKeys, "in a step");
+        var name = context.RequiredString(mapping, fields, "name", "a step", "a unique name, e.g. 'name: build'");
+        var plugin = context.RequiredString(mapping, fields, "plugin", "a step", "the ref of a plugin under 'plugins:'");
+        var config = YamlJson.EmptyObject;
+        var templates = new List<TemplateSource>();
+        if (fields.TryGetValue("config", out var configNode))
+        {
+            if (configNode is YamlMappingNode)
+            {
+                config = YamlJson.ToJson(configNode);
+                foreach (var (pointer, scalar) in YamlJson.Scalars(configNode))
+                {
+                    if (scalar.Value is { } text && Expressions.Template.Contains(text))
+                    {
+                        templates.Add(context.Template(pointer, scalar));
+                    }
+                }
+            }
+            else if (!(configNode is YamlScalarNode { Value: "" or "~" or "null" or null }))
+            {
+                context.Error(configNode.Start, "'config' must be a mapping of keys to values, e.g. 'config: { say: hello }'");
+            }
+        }
+
+        var parallel = context.Boolean(fields, "parallel");
+        var continueOnError = context.Boolean(fields, "continue_on_error");
+        TimeSpan? timeout = null;
+        TemplateSource? timeoutTemplate = null;
+        if (fields.TryGetValue("timeout", out var timeoutNode) && context.Scalar(timeoutNode, "timeout") is { } timeoutText)
+        {
+            if (Expressions.Template.Contains(timeoutText))
+            {
+                timeoutTemplate = context.Template("timeout", (YamlScalarNode)timeoutNode);
+            }
+            else if (Durations.TryParse(timeoutText, out var duration) && duration > TimeSpan.Zero)
+            {
+                timeout = duration;
+            }
+            else
+            {
+                context.Error(timeoutNode.Start, $"'timeout' must be a duration above zero such as 30s, 2m or 500ms, not '{timeoutText}'");
+            }
+        }
+
+        TemplateSource? condition = null;
+        if (fields.TryGetValue("if", out var ifNode) && context.Scalar(ifNode, "if") is { Length: > 0 })
+        {
+            condition = context.Template("if", (YamlScalarNode)ifNode);
+        }
+
+        IReadOnlyList<StepReference>? needs = null;
+        if (fields.TryGetValue("needs", out var needsNode))
+        {
+            needs = ReadNeeds(context, needsNode);
+        }
+
+        return name is null || plugin is null ? null : new StepDefinition(name, plugin, config, parallel, context.At(mapping.Start))
+        {
+            Needs = needs,
+            Timeout = timeout,
+            ContinueOnError = continueOnError,
+            If = condition,
+            TimeoutTemplate = timeoutTemplate,
+            ConfigTemplates = templates,
+        };
+    }
+
+    private static List<StepReference> ReadNeeds(Context context, YamlNode node)
+    {
+        // "needs: build" is short for "needs: [build]".
+        IEnumerable<YamlNode> items = node is YamlScalarNode { Value: not ("" or "~" or "null" or null) } ? [node] : context.Sequence(node, "needs");
+        var needs = new List<StepReference>();
+        foreach (var item in items)
+        {
+            if (context.Scalar(item, "needs") is { Length: > 0 } needed)
+            {
+                needs.Add(new StepReference(needed, context.At(item.Start)));
+            }
+        }
+
+        return needs;
+    }
+}
