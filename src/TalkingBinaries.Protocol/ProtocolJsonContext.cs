@@ -16,7 +16,6 @@ namespace TalkingBinaries.Protocol;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowTrailingCommas = true,
     ReadCommentHandling = JsonCommentHandling.Skip)]
-[JsonSerializable(typeof(JsonRpcMessage))]
 [JsonSerializable(typeof(JsonRpcError))]
 [JsonSerializable(typeof(InitializeParams))]
 [JsonSerializable(typeof(InitializeResult))]

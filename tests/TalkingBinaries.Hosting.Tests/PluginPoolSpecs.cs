@@ -139,6 +139,7 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
         }
 
         var given = await Assert.ThrowsAsync<PluginException>(() => pool.RunStepAsync(Step("s", "{}"), _deadline));
+        Assert.Equal(PluginErrorKind.GaveUp, given.Kind);
         Assert.Equal("plugin 'pool' died 3 times in a row; not starting it again. Its logs above say why.", given.Message);
     }
 

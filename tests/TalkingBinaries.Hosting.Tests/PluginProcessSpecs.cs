@@ -66,6 +66,7 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.RunStepAsync(PluginHarness.Step("crash", """{"lines":500}"""), deadline));
         await plugin.StopAsync(deadline);
 
+        Assert.Equal(PluginErrorKind.Crashed, failure.Kind);
         Assert.Contains("exited with exit code 3 before answering step 'crash'", failure.Message, StringComparison.Ordinal);
         Assert.Contains($"(pid {plugin.Pid})", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, failure.ExitStatus?.Code);
@@ -123,11 +124,11 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("bad-handshake", "chose protocol version 99, which the host did not offer")]
-    [InlineData("version-mismatch", "shares no protocol version with the host (the host speaks [1]): this plugin speaks protocol versions [7]")]
-    [InlineData("exit-in-handshake", "exited with exit code 4 during the handshake")]
-    [InlineData("silent-handshake", "did not answer the handshake within 2 s")]
-    public async Task A_broken_handshake_gives_an_error_that_says_what_happened(string mode, string expected)
+    [InlineData("bad-handshake", PluginErrorKind.Incompatible, "chose protocol version 99, which the host did not offer")]
+    [InlineData("version-mismatch", PluginErrorKind.Incompatible, "shares no protocol version with the host (the host speaks [1]): this plugin speaks protocol versions [7]")]
+    [InlineData("exit-in-handshake", PluginErrorKind.HandshakeFailed, "exited with exit code 4 during the handshake")]
+    [InlineData("silent-handshake", PluginErrorKind.HandshakeFailed, "did not answer the handshake within 2 s")]
+    public async Task A_broken_handshake_gives_an_error_that_says_what_happened(string mode, PluginErrorKind kind, string expected)
     {
         var deadline = Deadline.After();
         var harness = _harness;
@@ -136,6 +137,7 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.InitializeAsync(deadline));
         await plugin.StopAsync(deadline);
 
+        Assert.Equal(kind, failure.Kind);
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
         Assert.StartsWith($"plugin 'tb-test-plugin' (pid {plugin.Pid})", failure.Message, StringComparison.Ordinal);
         Assert.Empty(await ProcessTable.SurvivorsAsync([plugin.Pid]));
@@ -253,6 +255,7 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
         {
             var failure = Assert.Throws<PluginException>(() => new PluginHarness().Start(file));
 
+            Assert.Equal(PluginErrorKind.StartFailed, failure.Kind);
             Assert.Contains($"could not start {file}", failure.Message, StringComparison.Ordinal);
             Assert.Contains("Permission denied", failure.Message, StringComparison.Ordinal);
         }

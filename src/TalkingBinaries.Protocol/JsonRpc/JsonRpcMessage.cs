@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace TalkingBinaries.Protocol.JsonRpc;
 
 /// <summary>One JSON-RPC 2.0 message as read from a line; its parameters and result stay raw JSON until used.</summary>
-public sealed class JsonRpcMessage
+internal sealed class JsonRpcMessage
 {
     /// <summary>Always "2.0".</summary>
     [JsonPropertyName("jsonrpc")]
@@ -50,7 +50,7 @@ public sealed class JsonRpcMessage
         message = null;
         try
         {
-            message = JsonSerializer.Deserialize(line, ProtocolJsonContext.Default.JsonRpcMessage);
+            message = JsonSerializer.Deserialize(line, JsonRpcJsonContext.Default.JsonRpcMessage);
         }
         catch (JsonException exception)
         {

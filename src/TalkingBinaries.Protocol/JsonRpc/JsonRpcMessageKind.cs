@@ -1,7 +1,7 @@
 namespace TalkingBinaries.Protocol.JsonRpc;
 
 /// <summary>What a JSON-RPC message is, judged by which members it has.</summary>
-public enum JsonRpcMessageKind
+internal enum JsonRpcMessageKind
 {
     /// <summary>Has <c>method</c> and <c>id</c>: wants a response.</summary>
     Request,

@@ -10,7 +10,7 @@ namespace TalkingBinaries.Protocol.JsonRpc;
 /// Each message is flushed as soon as it is written; a writer made to write synchronously has done so when the
 /// returned task is handed back. After <see cref="Complete"/> or a broken pipe, writes throw <see cref="IOException"/>.
 /// </remarks>
-public sealed class JsonRpcWriter : IAsyncDisposable
+internal sealed class JsonRpcWriter : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
