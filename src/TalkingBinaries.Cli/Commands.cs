@@ -16,7 +16,8 @@ internal static class Commands
     public static async Task<int> RunAsync(RunArguments arguments)
     {
         using var terminal = Terminal.ForConsole(arguments.NoColor);
-        if (!Durations.TryParse(arguments.Grace, out var grace))
+        var grace = HostingOptions.Default.StopGrace;
+        if (arguments.Grace is { } graceText && !Durations.TryParse(graceText, out grace))
         {
             terminal.ErrorLine($"tb: --grace '{arguments.Grace}' is not a duration; write it like 500ms, 5s or 2m");
             return ExitCodes.UsageOrConfig;

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Reflection;
 using TalkingBinaries.Cli;
+using TalkingBinaries.Hosting;
+using TalkingBinaries.Workflow.DevFiles;
 
 var version = typeof(ExitCodes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
 var file = new Option<string?>("--file", "-f") { Description = "The DevFile to use; by default the nearest DevFile in this directory or a parent." };
 var report = new Option<string?>("--report") { Description = "Write a JSON report of the run to this file." };
-var grace = new Option<string>("--grace") { Description = "How long a plugin gets to exit when asked (after its step, or on Ctrl-C) before its process group is killed (e.g. 500ms, 5s).", DefaultValueFactory = _ => "5s" };
+var grace = new Option<string?>("--grace") { Description = $"How long a plugin gets to exit when asked (after its step, or on Ctrl-C) before its process group is killed (e.g. 500ms, 5s; default {Durations.Format(HostingOptions.Default.StopGrace)})." };
 var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Run at most this many steps at once (default: the DevFile's max_parallel, else the number of processors)." };
 var timeout = new Option<string?>("--timeout") { Description = "Stop the whole run after this long (e.g. 90s, 10m); exit code 124." };
 var step = new Option<string?>("--step") { Description = "Run only this step and the steps it waits for." };
@@ -18,7 +20,7 @@ var noColor = new Option<bool>("--no-color") { Description = "Never colour the o
 var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
-    Grace = parse.GetValue(grace)!,
+    Grace = parse.GetValue(grace),
     MaxParallel = parse.GetValue(maxParallel),
     Timeout = parse.GetValue(timeout),
     Step = parse.GetValue(step),

@@ -3,7 +3,8 @@ namespace TalkingBinaries.Cli;
 /// <summary>The options of <c>tb run</c>.</summary>
 internal sealed record RunArguments(string? File, string? Report, string Version)
 {
-    public string Grace { get; init; } = "5s";
+    /// <summary>As written; null for the hosting default.</summary>
+    public string? Grace { get; init; }
 
     public int? MaxParallel { get; init; }
 

@@ -4,5 +4,5 @@ namespace TalkingBinaries.Hosting.Discovery;
 /// <param name="Ref">The name steps use, such as <c>echo</c>.</param>
 /// <param name="Name">A path containing a slash (relative to <paramref name="BaseDirectory"/>) or a bare name looked up on PATH.</param>
 /// <param name="Path">An explicit path, used as is (relative ones against <paramref name="BaseDirectory"/>).</param>
-/// <param name="BaseDirectory">The directory relative names resolve against: the DevFile's.</param>
+/// <param name="BaseDirectory">The directory relative names resolve against (a workflow's own directory, for instance).</param>
 public sealed record PluginReference(string Ref, string? Name, string? Path, string BaseDirectory);
