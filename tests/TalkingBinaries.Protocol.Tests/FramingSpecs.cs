@@ -16,6 +16,17 @@ public sealed class FramingSpecs
     }
 
     [Fact]
+    public async Task A_last_line_one_byte_over_the_limit_without_its_end_comes_back_in_pieces()
+    {
+        // Found by ProtocolFuzzSpecs: at end of stream the reader once returned limit + 1 bytes as one line.
+        var reader = new NewLineDelimitedReader(new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 17))), maxLineBytes: 16);
+
+        var chunks = await ReadAllAsync(reader);
+
+        Assert.Equal([(new string('x', 16), false), ("x", true)], chunks);
+    }
+
+    [Fact]
     public async Task Carriage_return_line_feed_endings_are_stripped()
     {
         var reader = new NewLineDelimitedReader(new MemoryStream("one\r\ntwo\r\n"u8.ToArray()));

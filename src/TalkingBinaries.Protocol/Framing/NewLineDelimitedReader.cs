@@ -99,7 +99,12 @@ public sealed class NewLineDelimitedReader
         }
 
         chunk = null;
-        if (pending > 0)
+        if (pending > MaxLineBytes)
+        {
+            // A last line without its end, one byte over the limit: the same pieces as any longer line.
+            chunk = TakePiece();
+        }
+        else if (pending > 0)
         {
             chunk = new LineChunk(new ReadOnlyMemory<byte>(_buffer, _start, pending), EndsLine: true);
             _start = _end;
