@@ -128,7 +128,8 @@ internal sealed partial class PluginServer : IAsyncDisposable
     {
         if (parameters?.StepId is { } stepId && _running.TryGetValue(stepId, out var source))
         {
-            source.Cancel();
+            // Off the reader thread: what the step does on cancellation must not hold up the host's next message.
+            _ = source.CancelAsync();
         }
     }
 
