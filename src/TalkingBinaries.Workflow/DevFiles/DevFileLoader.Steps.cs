@@ -47,7 +47,11 @@ public static partial class DevFileLoader
             {
                 timeoutTemplate = context.Template("timeout", (YamlScalarNode)timeoutNode);
             }
-            else if (Durations.TryParse(timeoutText, out var duration) && duration > TimeSpan.Zero)
+            else if (!Durations.TryParse(timeoutText, out var duration, out var problem))
+            {
+                context.Error(timeoutNode.Start, $"'timeout' {problem}");
+            }
+            else if (duration > TimeSpan.Zero)
             {
                 timeout = duration;
             }
