@@ -22,7 +22,7 @@ public static partial class DevFileLoader
         {
             if (configNode is YamlMappingNode)
             {
-                config = YamlJson.ToJson(configNode);
+                config = YamlJson.ToJson(configNode, context.File);
                 foreach (var (pointer, scalar) in YamlJson.Scalars(configNode))
                 {
                     if (scalar.Value is { } text && Expressions.Template.Contains(text))

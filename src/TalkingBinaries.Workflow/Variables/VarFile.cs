@@ -19,14 +19,14 @@ public sealed record VarFile(IReadOnlyDictionary<string, JsonElement> Variables,
         var fullPath = Path.GetFullPath(path);
         var text = ConfigFiles.Read(fullPath, "var-file");
 
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = LimitedYamlParser.Load(text, fullPath, YamlLimits.VarFileFraming);
         }
         catch (YamlException exception)
         {
-            throw new DevFileException([Error(fullPath, exception.Start, $"invalid YAML or JSON: {exception.InnerException?.Message ?? exception.Message}")]);
+            throw new DevFileException([YamlSyntax.Error(exception, text, fullPath, "invalid YAML or JSON", string.Empty)]);
         }
 
         var variables = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -62,7 +62,7 @@ public sealed record VarFile(IReadOnlyDictionary<string, JsonElement> Variables,
             }
             else if (VariableNames.IsValid(name))
             {
-                variables[name] = YamlJson.ToJson(value);
+                variables[name] = YamlJson.ToJson(value, fullPath);
             }
             else
             {
