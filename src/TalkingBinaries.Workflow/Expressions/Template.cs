@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -12,6 +13,12 @@ internal sealed class Template
     private const string Close = "}}";
 
     private readonly IReadOnlyList<TemplatePart> _parts;
+
+    /// <summary>The most characters a template, or a function in it, may produce: 1 Mi, so memory stays bounded (docs/devfile.md, "Limits").</summary>
+    public const int MaxResultLength = 1024 * 1024;
+
+    /// <summary>The message for a result over <see cref="MaxResultLength"/>, after what produced it.</summary>
+    public static string TooLong => $"is longer than {MaxResultLength.ToString("N0", CultureInfo.InvariantCulture)} characters (1 MiB), the most an expression may produce; pass large data in a file instead";
 
     private Template(string text, IReadOnlyList<TemplatePart> parts)
     {
@@ -119,7 +126,14 @@ internal sealed class Template
         var text = new StringBuilder();
         foreach (var part in _parts)
         {
-            text.Append(part.Expression is { } expression ? JsonValues.ToText(expression.Evaluate(context)) : part.Literal);
+            var piece = part.Expression is { } expression ? JsonValues.ToText(expression.Evaluate(context)) : part.Literal!;
+            if (text.Length + piece.Length > MaxResultLength)
+            {
+                // Checked part by part, so thousands of large values never pile up before the check.
+                throw part.Expression?.Error($"the text made with '{part.Expression.Text}' {TooLong}") ?? new ExpressionException($"the text {TooLong}", 0, Text.Length);
+            }
+
+            text.Append(piece);
         }
 
         return JsonValues.FromString(text.ToString());
