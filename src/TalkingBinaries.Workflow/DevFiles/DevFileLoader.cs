@@ -152,7 +152,7 @@ public static partial class DevFileLoader
         }
 
         var fields = context.Fields(mapping, PluginKeys, "in a plugin");
-        var reference = context.RequiredString(mapping, fields, "ref", "a plugin", "the name steps use, e.g. 'ref: echo'");
+        var reference = context.RequiredName(mapping, fields, "ref", "a plugin", "the name steps use, e.g. 'ref: echo'");
         var name = context.OptionalString(fields, "name");
         var path = context.OptionalString(fields, "path");
         var protocol = PluginProtocol.V1;

@@ -89,6 +89,14 @@ internal sealed class Template
         return new Template(text, parts);
     }
 
+    /// <summary>Whether <paramref name="text"/> has to go through <see cref="Parse"/> to come out right: it holds a <c>${{</c>, as an expression or in the escape <c>$${{</c>.</summary>
+    /// <remarks>A string with only the escape still changes (<c>$${{</c> becomes <c>${{</c>), so it is a template too.</remarks>
+    public static bool IsTemplate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Contains(Open, StringComparison.Ordinal);
+    }
+
     /// <summary>A cheap check for whether <paramref name="text"/> has a <c>${{</c> that is not escaped as <c>$${{</c>.</summary>
     public static bool Contains(string text)
     {
