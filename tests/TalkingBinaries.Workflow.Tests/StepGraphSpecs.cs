@@ -132,7 +132,7 @@ public sealed class StepGraphSpecs
     }
 
     [Theory]
-    [InlineData("timeout: soon", "'timeout' must be a duration above zero such as 30s, 2m or 500ms, not 'soon'")]
+    [InlineData("timeout: soon", "'timeout' must be a duration such as 500ms, 30s, 2m, 1h or 1d, not 'soon'")]
     [InlineData("timeout: 0s", "'timeout' must be a duration above zero such as 30s, 2m or 500ms, not '0s'")]
     [InlineData("continue_on_error: maybe", "'continue_on_error' must be true or false, not 'maybe'")]
     public void A_bad_step_setting_is_an_error(string setting, string message)

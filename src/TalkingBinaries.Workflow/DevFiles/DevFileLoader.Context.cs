@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -99,6 +100,41 @@ public static partial class DevFileLoader
             }
 
             return value;
+        }
+
+        /// <summary>A name or ref: a string as <see cref="RequiredString"/> reads it, and neither YAML's null nor holding a control character.</summary>
+        public string? RequiredName(YamlMappingNode mapping, Dictionary<string, YamlNode> fields, string key, string what, string hint)
+        {
+            var value = RequiredString(mapping, fields, key, what, hint);
+            if (value is null)
+            {
+                return null;
+            }
+
+            var node = fields[key];
+            if (node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } && value is "~" or "null" or "Null" or "NULL")
+            {
+                // YAML reads these as null, not as text; they once became steps named "null" and "~" (issue 10, item 16).
+                Error(node.Start, $"{what}'s '{key}' must be a string, not null; set it to {hint}, or quote it if you mean the word");
+                return null;
+            }
+
+            return Printable(node, value, key) ? value : null;
+        }
+
+        /// <summary>False, with an error, when <paramref name="value"/> holds a character that would forge lines or terminal escapes in the messages that show it.</summary>
+        public bool Printable(YamlNode node, string value, string key)
+        {
+            foreach (var c in value)
+            {
+                if (char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+                {
+                    Error(node.Start, $"'{key}' holds the control character U+{((int)c).ToString("X4", CultureInfo.InvariantCulture)}; names are shown in every message, so use printable characters only");
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         public bool Boolean(Dictionary<string, YamlNode> fields, string key)

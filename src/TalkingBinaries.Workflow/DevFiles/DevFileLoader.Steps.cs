@@ -14,18 +14,19 @@ public static partial class DevFileLoader
         }
 
         var fields = context.Fields(mapping, StepKeys, "in a step");
-        var name = context.RequiredString(mapping, fields, "name", "a step", "a unique name, e.g. 'name: build'");
-        var plugin = context.RequiredString(mapping, fields, "plugin", "a step", "the ref of a plugin under 'plugins:'");
+        var name = context.RequiredName(mapping, fields, "name", "a step", "a unique name, e.g. 'name: build'");
+        var plugin = context.RequiredName(mapping, fields, "plugin", "a step", "the ref of a plugin under 'plugins:'");
         var config = YamlJson.EmptyObject;
         var templates = new List<TemplateSource>();
         if (fields.TryGetValue("config", out var configNode))
         {
             if (configNode is YamlMappingNode)
             {
-                config = YamlJson.ToJson(configNode);
+                config = YamlJson.ToJson(configNode, context.File);
                 foreach (var (pointer, scalar) in YamlJson.Scalars(configNode))
                 {
-                    if (scalar.Value is { } text && Expressions.Template.Contains(text))
+                    // Not only strings with an expression: "$${{" alone must still become "${{" (issue 10, item 15).
+                    if (scalar.Value is { } text && Expressions.Template.IsTemplate(text))
                     {
                         templates.Add(context.Template(pointer, scalar));
                     }
@@ -47,7 +48,11 @@ public static partial class DevFileLoader
             {
                 timeoutTemplate = context.Template("timeout", (YamlScalarNode)timeoutNode);
             }
-            else if (Durations.TryParse(timeoutText, out var duration) && duration > TimeSpan.Zero)
+            else if (!Durations.TryParse(timeoutText, out var duration, out var problem))
+            {
+                context.Error(timeoutNode.Start, $"'timeout' {problem}");
+            }
+            else if (duration > TimeSpan.Zero)
             {
                 timeout = duration;
             }
@@ -87,7 +92,7 @@ public static partial class DevFileLoader
         var needs = new List<StepReference>();
         foreach (var item in items)
         {
-            if (context.Scalar(item, "needs") is { Length: > 0 } needed)
+            if (context.Scalar(item, "needs") is { Length: > 0 } needed && context.Printable(item, needed, "needs"))
             {
                 needs.Add(new StepReference(needed, context.At(item.Start)));
             }

@@ -28,15 +28,15 @@ public static partial class DevFileLoader
     {
         ArgumentNullException.ThrowIfNull(text);
         var context = new Context(Path.GetFullPath(path));
-        var stream = new YamlStream();
+        ConfigFiles.CheckLength(text, context.File, "DevFile");
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = LimitedYamlParser.Load(text, context.File, YamlLimits.DevFileFraming);
         }
         catch (YamlException exception)
         {
-            var message = exception.InnerException?.Message ?? exception.Message;
-            throw new DevFileException([new DevFileError(SyntaxErrorLocation(context, exception, text), $"invalid YAML: {Clean(message)}; fix the syntax (indent with spaces, and quote values that contain ': ' or start with a special character)")]);
+            throw new DevFileException([YamlSyntax.Error(exception, text, context.File, "invalid YAML", "; fix the syntax (indent with spaces, and quote values that contain ': ' or start with a special character)")]);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -86,7 +86,7 @@ public static partial class DevFileLoader
                                 context.Error(nameNode.Start, $"'{varName}' is not a variable name; use letters, digits, '_' and '-', starting with a letter or '_'");
                             }
 
-                            vars[varName] = YamlJson.ToJson(varValue);
+                            vars[varName] = YamlJson.ToJson(varValue, context.File);
                         }
                     }
                     else if (value is not YamlScalarNode { Value: "" or "~" or "null" or null })
@@ -152,7 +152,7 @@ public static partial class DevFileLoader
         }
 
         var fields = context.Fields(mapping, PluginKeys, "in a plugin");
-        var reference = context.RequiredString(mapping, fields, "ref", "a plugin", "the name steps use, e.g. 'ref: echo'");
+        var reference = context.RequiredName(mapping, fields, "ref", "a plugin", "the name steps use, e.g. 'ref: echo'");
         var name = context.OptionalString(fields, "name");
         var path = context.OptionalString(fields, "path");
         var protocol = PluginProtocol.V1;
@@ -199,28 +199,4 @@ public static partial class DevFileLoader
             }
         }
     }
-
-    private static SourceLocation SyntaxErrorLocation(Context context, YamlException exception, string text)
-    {
-        if (exception.Start.Index > 0)
-        {
-            return context.At(exception.Start);
-        }
-
-        // YamlDotNet gives no position (it says 1:1) for a tab used as indentation; point at the first one.
-        var lines = text.Split('\n');
-        for (var index = 0; index < lines.Length; index++)
-        {
-            var indent = lines[index].Length - lines[index].TrimStart(' ', '\t').Length;
-            var tab = lines[index].IndexOf('\t', StringComparison.Ordinal);
-            if (tab >= 0 && tab < indent)
-            {
-                return new SourceLocation(context.File, index + 1, tab + 1);
-            }
-        }
-
-        return context.At(exception.Start);
-    }
-
-    private static string Clean(string message) => message.TrimEnd('.').Replace("\r", string.Empty, StringComparison.Ordinal).Replace('\n', ' ');
 }

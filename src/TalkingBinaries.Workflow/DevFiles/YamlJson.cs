@@ -11,12 +11,14 @@ namespace TalkingBinaries.Workflow.DevFiles;
 /// <remarks>Quoted scalars stay strings, so <c>"1"</c> is text and <c>1</c> is a number (docs/devfile.md, "config").</remarks>
 internal static class YamlJson
 {
-    public static JsonElement ToJson(YamlNode node)
+    /// <summary>The JSON for <paramref name="node"/>, a whole value; <paramref name="file"/> names it in errors.</summary>
+    /// <exception cref="DevFileException">The value nests lists and mappings deeper than <see cref="YamlLimits.MaxValueDepth"/>, aliases included.</exception>
+    public static JsonElement ToJson(YamlNode node, string file)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, node);
+            Write(writer, node, 1, file);
         }
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
@@ -57,8 +59,15 @@ internal static class YamlJson
         }
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node)
+    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, string file)
     {
+        // The parser bounds a file's depth (LimitedYamlParser); this bounds each value, which is what a plugin receives.
+        if (node is YamlMappingNode or YamlSequenceNode && depth > YamlLimits.MaxValueDepth)
+        {
+            var where = new SourceLocation(file, (int)Math.Max(1, node.Start.Line), (int)Math.Max(1, node.Start.Column));
+            throw new DevFileException([new DevFileError(where, YamlLimits.TooDeep)]);
+        }
+
         switch (node)
         {
             case YamlMappingNode mapping:
@@ -66,7 +75,7 @@ internal static class YamlJson
                 foreach (var (key, value) in mapping.Children)
                 {
                     writer.WritePropertyName(key is YamlScalarNode scalarKey ? scalarKey.Value ?? string.Empty : key.ToString());
-                    Write(writer, value);
+                    Write(writer, value, depth + 1, file);
                 }
 
                 writer.WriteEndObject();
@@ -75,7 +84,7 @@ internal static class YamlJson
                 writer.WriteStartArray();
                 foreach (var item in sequence.Children)
                 {
-                    Write(writer, item);
+                    Write(writer, item, depth + 1, file);
                 }
 
                 writer.WriteEndArray();

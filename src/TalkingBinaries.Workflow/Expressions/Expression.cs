@@ -38,6 +38,9 @@ internal abstract class Expression
 
     internal int End => Position + Length;
 
+    /// <summary>How many levels the expression nests, itself included: 1 for a literal or a name; at most <see cref="ExpressionParser.MaxDepth"/>.</summary>
+    internal int Height { get; set; } = 1;
+
     /// <summary>Parses an expression, the text between <c>${{</c> and <c>}}</c>.</summary>
     /// <exception cref="ExpressionException">The text is not an expression; the exception says where and why.</exception>
     public static Expression Parse(string text)

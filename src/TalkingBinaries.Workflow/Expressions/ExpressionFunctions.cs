@@ -11,7 +11,7 @@ internal static class ExpressionFunctions
         new("contains", ["haystack", "needle"], Contains),
         new("startsWith", ["text", "prefix"], (call, scope) => Affix(call, scope, (text, prefix) => text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))),
         new("endsWith", ["text", "suffix"], (call, scope) => Affix(call, scope, (text, suffix) => text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))),
-        new("toJson", ["value"], (call, scope) => JsonValues.FromString(JsonValues.ToJson(call.Arguments[0].Evaluate(scope)))),
+        new("toJson", ["value"], ToJson),
         new("fromJson", ["text"], FromJson),
         new("success", [], (_, scope) => JsonValues.FromBoolean(!scope.Context.Status.AnyFailed && !scope.Context.Status.Cancelled)),
         new("failure", [], (_, scope) => JsonValues.FromBoolean(scope.Context.Status.AnyFailed)),
@@ -50,6 +50,12 @@ internal static class ExpressionFunctions
         var text = Text(call, 0, call.Arguments[0].Evaluate(scope));
         var affix = Text(call, 1, call.Arguments[1].Evaluate(scope));
         return JsonValues.FromBoolean(test(text, affix));
+    }
+
+    private static JsonElement ToJson(CallExpression call, EvaluationScope scope)
+    {
+        var json = JsonValues.ToJson(call.Arguments[0].Evaluate(scope));
+        return json.Length > Template.MaxResultLength ? throw call.Error($"toJson() made text that {Template.TooLong}") : JsonValues.FromString(json);
     }
 
     private static JsonElement FromJson(CallExpression call, EvaluationScope scope)

@@ -11,12 +11,18 @@ namespace TalkingBinaries.Workflow.Expressions;
 /// postfix    = primary { "." member | "[" or "]" }
 /// primary    = string | number | "true" | "false" | "null" | name | name "(" [ or { "," or } ] ")" | "(" or ")"
 /// </code>
+/// Nesting is limited to <see cref="MaxDepth"/> levels, both while parsing (the descent is recursive) and in the tree
+/// it builds (evaluating and collecting references are recursive too), so no expression can overflow the stack.
 /// </remarks>
 internal sealed class ExpressionParser
 {
+    /// <summary>How deep an expression may nest: parentheses, calls, indexes, members and operators each add a level.</summary>
+    public const int MaxDepth = 64;
+
     private readonly string _source;
     private readonly ExpressionLexer _lexer;
     private Token _current;
+    private int _depth;
 
     private ExpressionParser(string source, int start, int end)
     {
@@ -47,13 +53,16 @@ internal sealed class ExpressionParser
 
     private Expression ParseOr()
     {
+        Enter();
         var left = ParseAnd();
         while (_current.Kind == TokenKind.Or)
         {
             Advance();
-            left = new LogicalExpression(_source, left, ParseAnd(), isAnd: false);
+            var right = ParseAnd();
+            left = Built(new LogicalExpression(_source, left, right, isAnd: false), left, right);
         }
 
+        _depth--;
         return left;
     }
 
@@ -63,7 +72,8 @@ internal sealed class ExpressionParser
         while (_current.Kind == TokenKind.And)
         {
             Advance();
-            left = new LogicalExpression(_source, left, ParseEquality(), isAnd: true);
+            var right = ParseEquality();
+            left = Built(new LogicalExpression(_source, left, right, isAnd: true), left, right);
         }
 
         return left;
@@ -76,7 +86,8 @@ internal sealed class ExpressionParser
         {
             var (@operator, symbol) = _current.Kind == TokenKind.Equal ? (ComparisonOperator.Equal, "==") : (ComparisonOperator.NotEqual, "!=");
             Advance();
-            left = new ComparisonExpression(_source, left, @operator, symbol, ParseComparison());
+            var right = ParseComparison();
+            left = Built(new ComparisonExpression(_source, left, @operator, symbol, right), left, right);
         }
 
         return left;
@@ -101,7 +112,8 @@ internal sealed class ExpressionParser
             }
 
             Advance();
-            left = new ComparisonExpression(_source, left, comparison.Operator, comparison.Symbol, ParseUnary());
+            var right = ParseUnary();
+            left = Built(new ComparisonExpression(_source, left, comparison.Operator, comparison.Symbol, right), left, right);
         }
     }
 
@@ -113,9 +125,11 @@ internal sealed class ExpressionParser
         }
 
         var start = _current.Position;
+        Enter();
         Advance();
         var operand = ParseUnary();
-        return new NotExpression(_source, start, operand.End - start, operand);
+        _depth--;
+        return Built(new NotExpression(_source, start, operand.End - start, operand), operand);
     }
 
     private Expression ParsePostfix()
@@ -127,7 +141,7 @@ internal sealed class ExpressionParser
             {
                 // The member name is read straight after the dot: it may start with a digit or contain '-'.
                 var member = _lexer.MemberName();
-                expression = new MemberExpression(_source, expression, member.Name!, member.End);
+                expression = Built(new MemberExpression(_source, expression, member.Name!, member.End), expression);
                 _current = _lexer.Next();
             }
             else if (_current.Kind == TokenKind.LeftBracket)
@@ -136,7 +150,7 @@ internal sealed class ExpressionParser
                 Advance();
                 var index = ParseOr();
                 var close = Expect(TokenKind.RightBracket, $"expected ']' to close '[' at {open.Position}");
-                expression = new IndexExpression(_source, expression, index, close.End);
+                expression = Built(new IndexExpression(_source, expression, index, close.End), expression, index);
             }
             else
             {
@@ -167,7 +181,7 @@ internal sealed class ExpressionParser
                 Advance();
                 var inner = ParseOr();
                 var close = Expect(TokenKind.RightParen, $"expected ')' to close '(' at {token.Position}");
-                return new GroupExpression(_source, token.Position, close.End - token.Position, inner);
+                return Built(new GroupExpression(_source, token.Position, close.End - token.Position, inner), inner);
             case TokenKind.End:
                 throw new ExpressionException(
                     "the expression ends too early; expected a value, a name or a function call", token.Position, 0);
@@ -221,7 +235,32 @@ internal sealed class ExpressionParser
                 $"{function.Signature} takes {takes} but was given {arguments.Count}", name.Position, close.End - name.Position);
         }
 
-        return new CallExpression(_source, name.Position, close.End - name.Position, function, arguments);
+        return Built(new CallExpression(_source, name.Position, close.End - name.Position, function, arguments), [.. arguments]);
+    }
+
+    private static string TooDeep => $"the expression nests more than {MaxDepth} levels deep (each bracket, call, operator and '.' adds one); split it up, for instance with a variable";
+
+    /// <summary>One level down the descent; refused past <see cref="MaxDepth"/> at the token that goes too deep.</summary>
+    private void Enter()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw new ExpressionException(TooDeep, _current.Position, _current.Length);
+        }
+    }
+
+    /// <summary><paramref name="node"/> with its height; refused when it nests deeper than <see cref="MaxDepth"/> (a long chain of '.', '[]' or '||' does).</summary>
+    private static T Built<T>(T node, params ReadOnlySpan<Expression> children)
+        where T : Expression
+    {
+        var height = 0;
+        foreach (var child in children)
+        {
+            height = Math.Max(height, child.Height);
+        }
+
+        node.Height = height + 1;
+        return node.Height > MaxDepth ? throw new ExpressionException(TooDeep, node.Position, node.Length) : node;
     }
 
     private void Advance() => _current = _lexer.Next();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -12,6 +13,12 @@ internal sealed class Template
     private const string Close = "}}";
 
     private readonly IReadOnlyList<TemplatePart> _parts;
+
+    /// <summary>The most characters a template, or a function in it, may produce: 1 Mi, so memory stays bounded (docs/devfile.md, "Limits").</summary>
+    public const int MaxResultLength = 1024 * 1024;
+
+    /// <summary>The message for a result over <see cref="MaxResultLength"/>, after what produced it.</summary>
+    public static string TooLong => $"is longer than {MaxResultLength.ToString("N0", CultureInfo.InvariantCulture)} characters (1 MiB), the most an expression may produce; pass large data in a file instead";
 
     private Template(string text, IReadOnlyList<TemplatePart> parts)
     {
@@ -82,6 +89,14 @@ internal sealed class Template
         return new Template(text, parts);
     }
 
+    /// <summary>Whether <paramref name="text"/> has to go through <see cref="Parse"/> to come out right: it holds a <c>${{</c>, as an expression or in the escape <c>$${{</c>.</summary>
+    /// <remarks>A string with only the escape still changes (<c>$${{</c> becomes <c>${{</c>), so it is a template too.</remarks>
+    public static bool IsTemplate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Contains(Open, StringComparison.Ordinal);
+    }
+
     /// <summary>A cheap check for whether <paramref name="text"/> has a <c>${{</c> that is not escaped as <c>$${{</c>.</summary>
     public static bool Contains(string text)
     {
@@ -119,7 +134,14 @@ internal sealed class Template
         var text = new StringBuilder();
         foreach (var part in _parts)
         {
-            text.Append(part.Expression is { } expression ? JsonValues.ToText(expression.Evaluate(context)) : part.Literal);
+            var piece = part.Expression is { } expression ? JsonValues.ToText(expression.Evaluate(context)) : part.Literal!;
+            if (text.Length + piece.Length > MaxResultLength)
+            {
+                // Checked part by part, so thousands of large values never pile up before the check.
+                throw part.Expression?.Error($"the text made with '{part.Expression.Text}' {TooLong}") ?? new ExpressionException($"the text {TooLong}", 0, Text.Length);
+            }
+
+            text.Append(piece);
         }
 
         return JsonValues.FromString(text.ToString());

@@ -16,12 +16,12 @@ internal static class ExpressionChecks
     public static IEnumerable<DevFileError> Validate(IReadOnlyList<StepDefinition> steps)
     {
         var graph = StepGraph.Build(steps);
-        var names = steps.Select(step => step.Name).ToList();
+        var names = steps.Select(step => step.Name).ToHashSet(StringComparer.Ordinal);
         var errors = new List<DevFileError>();
         foreach (var step in steps)
         {
-            // Only for a step whose expressions refer to something: the closure costs time in the number of steps, and
-            // computing it for every step made loading a DevFile of thousands of steps quadratic.
+            // Only for a step whose expressions refer to another step that it does not wait for directly: the closure
+            // costs time in the number of steps, and computing it for every step made loading thousands of steps quadratic.
             HashSet<string>? upstream = null;
             var sources = step.ConfigTemplates.Concat(step.TimeoutTemplate is { } timeout ? [timeout] : []).Concat(step.If is { } condition ? [condition] : []);
             foreach (var source in sources)
@@ -39,8 +39,8 @@ internal static class ExpressionChecks
 
                 foreach (var reference in expressions.SelectMany(expression => expression.References))
                 {
-                    upstream ??= graph.Closure(step.Name).Where(name => name != step.Name).ToHashSet(StringComparer.Ordinal);
-                    if (Check(step, reference, upstream, names) is { } problem)
+                    if (Check(step, reference, other => graph.Dependencies[step.Name].Contains(other, StringComparer.Ordinal)
+                        || (upstream ??= graph.Upstream(step.Name)).Contains(other), names) is { } problem)
                     {
                         errors.Add(new DevFileError(source.At(reference.Position), $"in '{source.Text}': {problem}"));
                     }
@@ -57,7 +57,7 @@ internal static class ExpressionChecks
             ? [Expression.Parse(source.Text)]
             : Template.Parse(source.Text).Expressions;
 
-    private static string? Check(StepDefinition step, ExpressionReference reference, HashSet<string> upstream, List<string> names)
+    private static string? Check(StepDefinition step, ExpressionReference reference, Func<string, bool> waitsFor, HashSet<string> names)
     {
         if (!Roots.Contains(reference.Root))
         {
@@ -77,7 +77,7 @@ internal static class ExpressionChecks
                 return $"there is no step '{other}'{Suggestions.DidYouMean(other, names)}";
             }
 
-            if (!upstream.Contains(other))
+            if (!waitsFor(other))
             {
                 return $"step '{step.Name}' uses step '{other}' but does not wait for it; add '{other}' to its needs";
             }

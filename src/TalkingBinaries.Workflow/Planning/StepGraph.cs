@@ -47,6 +47,14 @@ internal sealed class StepGraph
     /// <summary><paramref name="name"/> and every step it waits for, directly or not, in file order.</summary>
     public IReadOnlyList<string> Closure(string name)
     {
+        var seen = Upstream(name);
+        seen.Add(name);
+        return Steps.Select(step => step.Name).Where(seen.Contains).ToList();
+    }
+
+    /// <summary>Every step <paramref name="name"/> waits for, directly or not; costs time in their number, not in the number of steps.</summary>
+    public HashSet<string> Upstream(string name)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>([name]);
         while (pending.TryPop(out var current))
@@ -60,7 +68,8 @@ internal sealed class StepGraph
             }
         }
 
-        return Steps.Select(step => step.Name).Where(seen.Contains).ToList();
+        seen.Remove(name);
+        return seen;
     }
 
     /// <summary>Problems with <c>needs</c>: unknown steps, a step that needs itself, and cycles.</summary>
@@ -104,7 +113,10 @@ internal sealed class StepGraph
         var dependencies = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
         // The steps above the current one that no step above it waits for: waiting for them is waiting for all.
-        var unwaited = new List<string>();
+        // A linked list indexed by name, so taking a step out costs the same however many there are: with a list,
+        // a chain of steps that each need the next one (none is ever taken out) made loading quadratic (issue 10, item 17).
+        var unwaited = new LinkedList<string>();
+        var unwaitedNodes = new Dictionary<string, LinkedListNode<string>>(StringComparer.Ordinal);
         IReadOnlyList<string> groupDependencies = [];
         StepDefinition? previous = null;
         foreach (var step in steps)
@@ -126,8 +138,20 @@ internal sealed class StepGraph
             }
 
             dependencies[step.Name] = waitsFor;
-            unwaited.RemoveAll(name => waitsFor.Contains(name, StringComparer.Ordinal));
-            unwaited.Add(step.Name);
+            foreach (var name in waitsFor)
+            {
+                if (unwaitedNodes.Remove(name, out var node))
+                {
+                    unwaited.Remove(node);
+                }
+            }
+
+            // A step named twice (reported by the loader) is kept once.
+            if (!unwaitedNodes.ContainsKey(step.Name))
+            {
+                unwaitedNodes[step.Name] = unwaited.AddLast(step.Name);
+            }
+
             previous = step;
         }
 
@@ -165,16 +189,33 @@ internal sealed class StepGraph
 
     private static List<string>? FindCycle(IReadOnlyList<StepDefinition> steps, Dictionary<string, IReadOnlyList<string>> dependencies)
     {
-        // Depth-first search; a step met again while still on the path closes a cycle.
+        // Depth-first search; a step met again while still on the path closes a cycle. An explicit stack rather than
+        // recursion: a chain of tens of thousands of needs would otherwise overflow the thread's stack.
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var path = new List<string>();
-
-        List<string>? Visit(string name)
+        var pending = new Stack<(string Name, int Next)>();
+        foreach (var step in steps)
         {
-            state[name] = 1;
-            path.Add(name);
-            foreach (var dependency in dependencies[name])
+            if (state.GetValueOrDefault(step.Name) != 0)
             {
+                continue;
+            }
+
+            state[step.Name] = 1;
+            path.Add(step.Name);
+            pending.Push((step.Name, 0));
+            while (pending.TryPop(out var frame))
+            {
+                var waitsFor = dependencies[frame.Name];
+                if (frame.Next == waitsFor.Count)
+                {
+                    path.RemoveAt(path.Count - 1);
+                    state[frame.Name] = 2;
+                    continue;
+                }
+
+                pending.Push((frame.Name, frame.Next + 1));
+                var dependency = waitsFor[frame.Next];
                 switch (state.GetValueOrDefault(dependency))
                 {
                     case 1:
@@ -182,21 +223,12 @@ internal sealed class StepGraph
                         var cycle = path.Skip(start).Reverse().ToList();
                         cycle.Insert(0, dependency);
                         return cycle;
-                    case 0 when Visit(dependency) is { } found:
-                        return found;
+                    case 0:
+                        state[dependency] = 1;
+                        path.Add(dependency);
+                        pending.Push((dependency, 0));
+                        break;
                 }
-            }
-
-            path.RemoveAt(path.Count - 1);
-            state[name] = 2;
-            return null;
-        }
-
-        foreach (var step in steps)
-        {
-            if (state.GetValueOrDefault(step.Name) == 0 && Visit(step.Name) is { } cycle)
-            {
-                return cycle;
             }
         }
 

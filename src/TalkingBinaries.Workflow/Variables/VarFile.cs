@@ -19,14 +19,14 @@ public sealed record VarFile(IReadOnlyDictionary<string, JsonElement> Variables,
         var fullPath = Path.GetFullPath(path);
         var text = ConfigFiles.Read(fullPath, "var-file");
 
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = LimitedYamlParser.Load(text, fullPath, YamlLimits.VarFileFraming);
         }
         catch (YamlException exception)
         {
-            throw new DevFileException([Error(fullPath, exception.Start, $"invalid YAML or JSON: {exception.InnerException?.Message ?? exception.Message}")]);
+            throw new DevFileException([YamlSyntax.Error(exception, text, fullPath, "invalid YAML or JSON", string.Empty)]);
         }
 
         var variables = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -45,9 +45,15 @@ public sealed record VarFile(IReadOnlyDictionary<string, JsonElement> Variables,
         foreach (var (keyNode, value) in root.Children)
         {
             var name = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
-            if (name == "secrets" && value is YamlMappingNode secretNodes)
+            if (name == "secrets" && value is not YamlMappingNode and not YamlScalarNode { Value: "" or "~" or "null" or null })
             {
-                foreach (var (secretKey, secretValue) in secretNodes.Children)
+                errors.Add(Error(fullPath, value.Start, "'secrets' must be a mapping of secret names to text, e.g. 'secrets: { token: abc123 }'"));
+            }
+            else if (name == "secrets")
+            {
+                // An empty 'secrets:' sets none.
+                IEnumerable<KeyValuePair<YamlNode, YamlNode>> secretNodes = value is YamlMappingNode mapping ? mapping.Children : [];
+                foreach (var (secretKey, secretValue) in secretNodes)
                 {
                     var secretName = (secretKey as YamlScalarNode)?.Value ?? string.Empty;
                     if (secretValue is YamlScalarNode { Value: { } secret } && VariableNames.IsValid(secretName))
@@ -62,7 +68,7 @@ public sealed record VarFile(IReadOnlyDictionary<string, JsonElement> Variables,
             }
             else if (VariableNames.IsValid(name))
             {
-                variables[name] = YamlJson.ToJson(value);
+                variables[name] = YamlJson.ToJson(value, fullPath);
             }
             else
             {
