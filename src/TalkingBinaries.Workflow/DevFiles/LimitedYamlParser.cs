@@ -38,7 +38,19 @@ internal sealed class LimitedYamlParser : IParser
     public static YamlStream Load(string text, string file, int framingDepth)
     {
         var stream = new YamlStream();
-        stream.Load(new LimitedYamlParser(text, file, framingDepth));
+        var parser = new LimitedYamlParser(text, file, framingDepth);
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // Found by fuzzing: on some broken input the YAML library fails with these instead of a syntax error
+            // (an alias where a key belongs, a flow collection closed too often). It is one, where reading stopped.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlException(at, at, "the YAML cannot be read from here (an alias or a bracket where it cannot be?)", exception);
+        }
+
         return stream;
     }
 

@@ -6,6 +6,7 @@ internal sealed class RunState : IDisposable
 {
     private readonly CancellationToken _interrupt;
     private readonly CancellationTokenSource _stop;
+    private readonly CancellationTokenSource? _clock;
     private readonly TimeSpan? _timeout;
     private string? _failedFirst;
     private bool _timedOut;
@@ -17,8 +18,13 @@ internal sealed class RunState : IDisposable
         _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         if (timeout is { } limit)
         {
-            _stop.Token.Register(() => _timedOut = !_interrupt.IsCancellationRequested && _failedFirst is null);
-            _stop.CancelAfter(limit);
+            // The reason is set before the run is stopped: whatever reacts to the stop reads "timed out", not "stopped".
+            _clock = new CancellationTokenSource(limit);
+            _clock.Token.Register(() =>
+            {
+                _timedOut = !_interrupt.IsCancellationRequested && _failedFirst is null;
+                _stop.Cancel();
+            });
         }
     }
 
@@ -47,5 +53,9 @@ internal sealed class RunState : IDisposable
         }
     }
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        _clock?.Dispose();
+        _stop.Dispose();
+    }
 }
