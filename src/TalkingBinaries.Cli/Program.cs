@@ -39,10 +39,10 @@ var root = new RootCommand("Talking Binaries: run workflows whose steps are plug
     validate,
 };
 
-// Never System.Console's Out or Error: on a terminal, their first use sets keypad mode (ESC[?1h ESC=) and nothing
+// Never System.Console's streams (StandardStreams says why): on a terminal, their first write sets keypad mode and nothing
 // resets it when tb exits. Raw streams write the same bytes without touching the terminal's modes.
-using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-using var error = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
+using var output = new StreamWriter(StandardStreams.Output()) { AutoFlush = true };
+using var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

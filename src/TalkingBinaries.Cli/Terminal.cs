@@ -25,8 +25,8 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
             && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
             && !Console.IsOutputRedirected
             && Environment.GetEnvironmentVariable("TERM") is not "dumb";
-        var output = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 64 * 1024) { AutoFlush = false };
-        var error = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
+        var output = new StreamWriter(StandardStreams.Output(), bufferSize: 64 * 1024) { AutoFlush = false };
+        var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
         return new Terminal(output, error, colour);
     }
 
