@@ -86,11 +86,8 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
 
     public override void RunFinished(RunReport report)
     {
-        terminal.Line(string.Empty);
-        foreach (var row in SummaryTable.Format(report))
-        {
-            terminal.Line(row);
-        }
+        var block = new List<string> { string.Empty };
+        block.AddRange(SummaryTable.Format(report));
 
         var counts = string.Join(", ", Enum.GetValues<StepStatus>().Select(status =>
             $"{report.Steps.Count(step => step.Status == status)} {status.ToString().ToLowerInvariant()}"));
@@ -102,7 +99,10 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
             _ => terminal.Red("run failed"),
         };
         var cause = report.FailedFirst is { } failed ? $" (step '{failed}' failed first)" : string.Empty;
-        terminal.Line($"{verdict}{cause}: {counts} in {Ms(report.DurationMs)}");
+        block.Add($"{verdict}{cause}: {counts} in {Ms(report.DurationMs)}");
+
+        // One block: every plugin has stopped and been drained before RunFinished, and nothing splits the table.
+        terminal.Lines(block);
     }
 
     internal static string Ms(double milliseconds) => milliseconds < 1000

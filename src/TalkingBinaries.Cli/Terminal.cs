@@ -59,6 +59,18 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
         }
     }
 
+    /// <summary>Writes several lines as one block: no line from another thread lands among them.</summary>
+    public void Lines(IEnumerable<string> lines)
+    {
+        lock (_lock)
+        {
+            foreach (var line in lines)
+            {
+                Line(line);
+            }
+        }
+    }
+
     /// <summary>Writes out every line written so far.</summary>
     public void Flush()
     {
