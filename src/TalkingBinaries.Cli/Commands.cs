@@ -17,18 +17,18 @@ internal static class Commands
     {
         using var terminal = Terminal.ForConsole(arguments.NoColor);
         var grace = HostingOptions.Default.StopGrace;
-        if (arguments.Grace is { } graceText && !Durations.TryParse(graceText, out grace))
+        if (arguments.Grace is { } graceText && !TryParseDuration(graceText, out grace))
         {
-            terminal.ErrorLine($"tb: --grace '{arguments.Grace}' is not a duration; write it like 500ms, 5s or 2m");
+            terminal.ErrorLine($"tb: error: --grace '{arguments.Grace}' is not a duration tb accepts; write it like 500ms, 5s or 2m");
             return ExitCodes.UsageOrConfig;
         }
 
         TimeSpan? timeout = null;
         if (arguments.Timeout is { } timeoutText)
         {
-            if (!Durations.TryParse(timeoutText, out var limit) || limit <= TimeSpan.Zero)
+            if (!TryParseDuration(timeoutText, out var limit) || limit <= TimeSpan.Zero)
             {
-                terminal.ErrorLine($"tb: --timeout '{timeoutText}' is not a duration; write it like 90s, 10m or 1h");
+                terminal.ErrorLine($"tb: error: --timeout '{timeoutText}' is not a duration tb accepts; write it like 90s, 10m or 1h");
                 return ExitCodes.UsageOrConfig;
             }
 
@@ -37,7 +37,13 @@ internal static class Commands
 
         if (arguments.MaxParallel is < 1)
         {
-            terminal.ErrorLine($"tb: --max-parallel must be at least 1, not {arguments.MaxParallel}");
+            terminal.ErrorLine($"tb: error: --max-parallel must be at least 1, not {arguments.MaxParallel}");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        if (arguments.Report is { } plannedReport && !ReportFile.CanWrite(plannedReport, out var reportProblem))
+        {
+            terminal.ErrorLine($"tb: error: cannot write the report to {Path.GetFullPath(plannedReport)}: {reportProblem}; fix --report before running");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -72,18 +78,38 @@ internal static class Commands
             return ExitCodes.UsageOrConfig;
         }
 
-        if (arguments.Report is { } reportPath && !TryWriteReport(terminal, reportPath, result))
+        // A report that cannot be written (a full disk) is said on stderr; the exit code stays the run's (issue 10, item 9).
+        if (arguments.Report is { } reportPath && ReportFile.TryWrite(reportPath, result) is { } reportFailure)
         {
-            return ExitCodes.UsageOrConfig;
+            terminal.ErrorLine($"tb: error: cannot write the report to {Path.GetFullPath(reportPath)}: {reportFailure}");
         }
 
         return result.Status switch
         {
             RunStatus.Succeeded => ExitCodes.Success,
             RunStatus.TimedOut => ExitCodes.TimedOut,
-            RunStatus.Cancelled => interruption.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted,
+            RunStatus.Cancelled => interruption.Signal switch
+            {
+                PosixSignal.SIGTERM => ExitCodes.Terminated,
+                PosixSignal.SIGHUP => ExitCodes.HungUp,
+                _ => ExitCodes.Interrupted,
+            },
             _ => ExitCodes.StepFailed,
         };
+    }
+
+    /// <summary>Durations.TryParse, and false rather than an exception for a value too large for a TimeSpan.</summary>
+    private static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        try
+        {
+            return Durations.TryParse(text, out duration);
+        }
+        catch (Exception exception) when (exception is OverflowException or ArgumentException)
+        {
+            duration = default;
+            return false;
+        }
     }
 
     public static int Validate(string? file, bool noColor)
@@ -119,6 +145,12 @@ internal static class Commands
         try
         {
             var path = file ?? DevFileLocator.Find(Environment.CurrentDirectory);
+            if (file is not null && Directory.Exists(path))
+            {
+                terminal.ErrorLine($"tb: error: {Path.GetFullPath(path)} is a directory; pass the DevFile itself to -f/--file (e.g. -f {Path.Combine(file, "DevFile")})");
+                return false;
+            }
+
             if (file is not null && !File.Exists(path))
             {
                 terminal.ErrorLine($"tb: error: {Path.GetFullPath(path)}: no such file; check the path given to -f/--file");
@@ -168,7 +200,7 @@ internal static class Commands
             var name = equals > 0 ? assignment[..equals] : assignment;
             if (equals <= 0 || !VariableNames.IsValid(name))
             {
-                terminal.ErrorLine($"tb: --var '{assignment}' must be NAME=VALUE, with a name of letters, digits, '_' and '-'");
+                terminal.ErrorLine($"tb: error: --var '{assignment}' must be NAME=VALUE, with a name of letters, digits, '_' and '-'");
                 return false;
             }
 
@@ -189,21 +221,6 @@ internal static class Commands
         foreach (var error in exception.Errors)
         {
             terminal.ErrorLine($"tb: {terminal.Red("error")}: {error}");
-        }
-    }
-
-    private static bool TryWriteReport(Terminal terminal, string path, RunReport report)
-    {
-        try
-        {
-            using var stream = File.Create(path);
-            JsonSerializer.Serialize(stream, report, ReportJsonContext.Default.RunReport);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            terminal.ErrorLine($"tb: error: cannot write the report to {Path.GetFullPath(path)}: {exception.Message}");
-            return false;
         }
     }
 }

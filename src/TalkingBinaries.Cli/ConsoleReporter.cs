@@ -11,42 +11,52 @@ namespace TalkingBinaries.Cli;
 internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObserver
 {
     private readonly Dictionary<string, int> _stepIndex = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seedPlugins = new(StringComparer.Ordinal);
 
-    public override void RunStarting(DevFile devFile, string runId)
+    public override void RunStarting(DevFile devFile, IReadOnlyList<string> steps, string runId)
     {
         for (var i = 0; i < devFile.Steps.Count; i++)
         {
             _stepIndex[devFile.Steps[i].Name] = i;
         }
 
-        terminal.Line(terminal.Dim($"tb: running {devFile.Path} ({devFile.Steps.Count} steps, run {runId})"));
+        _seedPlugins.UnionWith(devFile.Plugins.Where(plugin => plugin.Protocol == PluginProtocol.Seed).Select(plugin => plugin.Ref));
+        terminal.Line(terminal.Dim($"tb: running {devFile.Path} ({Count(steps.Count, "step")}, run {runId})"));
     }
+
+    internal static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? string.Empty : "s")}";
 
     public override void StepStarting(StepDefinition step) =>
         terminal.Line($"{Prefix(step)} {terminal.Dim($"started (plugin {step.Plugin})")}");
 
     public override void StepLog(StepDefinition step, PluginLogEvent line)
     {
-        if (Format(line) is { } text)
+        if (Format(line, _seedPlugins.Contains(step.Plugin)) is { } text)
         {
             terminal.Line($"{Prefix(step)} {text}");
         }
     }
 
-    /// <summary>A log line as shown after its prefix; null for a debug line without --verbose.</summary>
-    private string? Format(PluginLogEvent line) => (line.Source, line.Level) switch
+    /// <summary>A log line as shown after its prefix, control characters escaped; null for a debug line without --verbose.</summary>
+    private string? Format(PluginLogEvent line, bool seed)
     {
-        (PluginLogSource.StrayStdout, _) => terminal.Yellow("warning: stray stdout (plugins log to stderr): ") + line.Text,
-        (_, LogLevels.Debug) when !verbose => null,
-        (_, LogLevels.Debug) => terminal.Dim(line.Text),
-        (_, LogLevels.Warn) => terminal.Yellow("warning: ") + line.Text,
-        (_, LogLevels.Error) => terminal.Red("error: ") + line.Text,
-        _ => line.Text,
-    };
+        var text = PluginText.Escape(line.Text);
+        return (line.Source, line.Level) switch
+        {
+            // A seed plugin answers on stdout: what is there but no answer (a warning before it says so) is its output, not a misplaced log line.
+            (PluginLogSource.StrayStdout, _) when seed => terminal.Dim("stdout: ") + text,
+            (PluginLogSource.StrayStdout, _) => terminal.Yellow("warning: stray stdout (plugins log to stderr): ") + text,
+            (_, LogLevels.Debug) when !verbose => null,
+            (_, LogLevels.Debug) => terminal.Dim(text),
+            (_, LogLevels.Warn) => terminal.Yellow("warning: ") + text,
+            (_, LogLevels.Error) => terminal.Red("error: ") + text,
+            _ => text,
+        };
+    }
 
     public override void PluginLog(string plugin, PluginLogEvent line)
     {
-        if (Format(line) is { } text)
+        if (Format(line, _seedPlugins.Contains(plugin)) is { } text)
         {
             terminal.Line($"{terminal.Dim($"[plugin {plugin}]")} {text}");
         }
@@ -55,7 +65,7 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
     public override void StepProgress(StepDefinition step, PluginProgressEvent progress)
     {
         var fraction = progress.Fraction is { } value ? $"{value * 100:0}% " : string.Empty;
-        terminal.Line($"{Prefix(step)} {terminal.Dim($"progress: {fraction}{progress.Message}")}");
+        terminal.Line($"{Prefix(step)} {terminal.Dim($"progress: {fraction}{PluginText.Escape(progress.Message ?? string.Empty)}")}");
     }
 
     public override void StepFinished(StepDefinition step, StepReport report)
@@ -63,23 +73,21 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
         var times = report.BinaryTimeMs is { } binary
             ? $"binary execution time {Ms(binary)}, step execution time {Ms(report.StepTimeMs ?? 0)}"
             : $"step execution time {Ms(report.StepTimeMs ?? 0)}";
+        var error = PluginText.Escape(report.Error ?? string.Empty);
         var line = report.Status switch
         {
             StepStatus.Succeeded => $"{terminal.Green("succeeded")} ({times})",
-            StepStatus.Skipped => $"{terminal.Yellow("skipped")}: {report.Error}",
-            StepStatus.Cancelled => $"{terminal.Yellow("cancelled")} ({times}): {report.Error}",
-            _ => $"{terminal.Red("failed")} ({times}{Exit(report)}): {report.Error}",
+            StepStatus.Skipped => $"{terminal.Yellow("skipped")}: {error}",
+            StepStatus.Cancelled => $"{terminal.Yellow("cancelled")} ({times}): {error}",
+            _ => $"{terminal.Red("failed")} ({times}{Exit(report)}): {error}",
         };
         terminal.Line($"{Prefix(step)} {line}");
     }
 
     public override void RunFinished(RunReport report)
     {
-        terminal.Line(string.Empty);
-        foreach (var row in SummaryTable.Format(report))
-        {
-            terminal.Line(row);
-        }
+        var block = new List<string> { string.Empty };
+        block.AddRange(SummaryTable.Format(report));
 
         var counts = string.Join(", ", Enum.GetValues<StepStatus>().Select(status =>
             $"{report.Steps.Count(step => step.Status == status)} {status.ToString().ToLowerInvariant()}"));
@@ -91,7 +99,10 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
             _ => terminal.Red("run failed"),
         };
         var cause = report.FailedFirst is { } failed ? $" (step '{failed}' failed first)" : string.Empty;
-        terminal.Line($"{verdict}{cause}: {counts} in {Ms(report.DurationMs)}");
+        block.Add($"{verdict}{cause}: {counts} in {Ms(report.DurationMs)}");
+
+        // One block: every plugin has stopped and been drained before RunFinished, and nothing splits the table.
+        terminal.Lines(block);
     }
 
     internal static string Ms(double milliseconds) => milliseconds < 1000

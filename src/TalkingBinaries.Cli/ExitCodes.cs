@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The run took longer than <c>--timeout</c> (as timeout(1) exits).</summary>
     public const int TimedOut = 124;
 
+    /// <summary>Stopped by SIGHUP: the terminal closed or the ssh connection dropped (128 + SIGHUP).</summary>
+    public const int HungUp = 129;
+
     /// <summary>Interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 

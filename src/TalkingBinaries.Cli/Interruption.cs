@@ -2,7 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace TalkingBinaries.Cli;
 
-/// <summary>Turns Ctrl-C and SIGTERM into cancellation: the first stops gracefully, the second skips the grace period.</summary>
+/// <summary>Turns Ctrl-C, SIGTERM and SIGHUP into cancellation: the first stops gracefully, the second skips the grace period.</summary>
+/// <remarks>SIGHUP (the terminal closed, ssh dropped) is a stop like SIGTERM: plugins stopped, report written, exit 129.</remarks>
 internal sealed class Interruption : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -16,6 +17,7 @@ internal sealed class Interruption : IDisposable
         _say = say;
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, Handle));
     }
 
     /// <summary>Cancelled by the first signal.</summary>
@@ -45,7 +47,13 @@ internal sealed class Interruption : IDisposable
         if (Interlocked.Increment(ref _count) == 1)
         {
             Signal = context.Signal;
-            _say($"{(context.Signal == PosixSignal.SIGINT ? "interrupted" : "terminated")}: stopping plugins gracefully (press Ctrl-C again to kill them now)");
+            var what = context.Signal switch
+            {
+                PosixSignal.SIGINT => "interrupted",
+                PosixSignal.SIGHUP => "hung up",
+                _ => "terminated",
+            };
+            _say($"{what}: stopping plugins gracefully (press Ctrl-C again to kill them now)");
             _stop.Cancel();
         }
         else

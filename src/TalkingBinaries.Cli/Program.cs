@@ -39,15 +39,15 @@ var root = new RootCommand("Talking Binaries: run workflows whose steps are plug
     validate,
 };
 
+// Never System.Console's streams (StandardStreams says why): on a terminal, their first write sets keypad mode and nothing
+// resets it when tb exits. Raw streams write the same bytes without touching the terminal's modes.
+using var output = new StreamWriter(StandardStreams.Output()) { AutoFlush = true };
+using var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
-    {
-        await Console.Error.WriteLineAsync($"tb: {error.Message} (see tb --help)");
-    }
-
+    await error.WriteLineAsync(UsageErrors.Describe(parsed, root));
     return ExitCodes.UsageOrConfig;
 }
 
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = output, Error = error });

@@ -5,6 +5,8 @@ namespace TalkingBinaries.Cli;
 /// Standard output is flushed a few milliseconds after a line is written rather than after every line: a plugin
 /// flooding its stderr would otherwise cost a system call per line (bench/run.sh, figure 6). Lines still appear
 /// live to a person; disposing flushes what is left.
+/// A stream that cannot be written (a full disk, /dev/full, a closed pipe, a hung-up terminal) is given up once,
+/// said on stderr if stderr still works, and never fails the run (issue 10, item 9).
 /// </remarks>
 internal sealed class Terminal(TextWriter output, TextWriter error, bool colour) : IDisposable
 {
@@ -12,6 +14,8 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
     private static readonly string[] StepColours = ["36", "35", "34", "32", "33", "96", "95", "94"];
     private readonly Lock _lock = new();
     private bool _flushPending;
+    private bool _outputFailed;
+    private bool _errorFailed;
 
     public bool Colour { get; } = colour;
 
@@ -21,8 +25,8 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
             && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
             && !Console.IsOutputRedirected
             && Environment.GetEnvironmentVariable("TERM") is not "dumb";
-        var output = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 64 * 1024) { AutoFlush = false };
-        var error = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
+        var output = new StreamWriter(StandardStreams.Output(), bufferSize: 64 * 1024) { AutoFlush = false };
+        var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
         return new Terminal(output, error, colour);
     }
 
@@ -31,12 +35,38 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
     {
         lock (_lock)
         {
-            output.Write(text);
-            output.Write('\n');
+            if (_outputFailed)
+            {
+                return;
+            }
+
+            try
+            {
+                output.Write(text);
+                output.Write('\n');
+            }
+            catch (IOException exception)
+            {
+                GiveUpOutput(exception);
+                return;
+            }
+
             if (!_flushPending)
             {
                 _flushPending = true;
                 _ = FlushSoonAsync();
+            }
+        }
+    }
+
+    /// <summary>Writes several lines as one block: no line from another thread lands among them.</summary>
+    public void Lines(IEnumerable<string> lines)
+    {
+        lock (_lock)
+        {
+            foreach (var line in lines)
+            {
+                Line(line);
             }
         }
     }
@@ -46,8 +76,7 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
     {
         lock (_lock)
         {
-            output.Flush();
-            _flushPending = false;
+            FlushOutput();
         }
     }
 
@@ -56,14 +85,7 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
     private async Task FlushSoonAsync()
     {
         await Task.Delay(FlushDelay).ConfigureAwait(false);
-        try
-        {
-            Flush();
-        }
-        catch (IOException)
-        {
-            // Whoever reads tb's output has gone (a closed pipe); nothing is left to show it to.
-        }
+        Flush();
     }
 
     /// <summary>Writes one whole line to stderr.</summary>
@@ -72,9 +94,50 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
         lock (_lock)
         {
             // What went before on stdout first, so the two read in order in a terminal or a merged CI log.
+            FlushOutput();
+            WriteError(text);
+        }
+    }
+
+    private void FlushOutput()
+    {
+        _flushPending = false;
+        if (_outputFailed)
+        {
+            return;
+        }
+
+        try
+        {
             output.Flush();
-            _flushPending = false;
+        }
+        catch (IOException exception)
+        {
+            GiveUpOutput(exception);
+        }
+    }
+
+    private void GiveUpOutput(IOException exception)
+    {
+        _outputFailed = true;
+        WriteError($"tb: error: cannot write to standard output ({exception.Message}); the run goes on without showing more there");
+    }
+
+    private void WriteError(string text)
+    {
+        if (_errorFailed)
+        {
+            return;
+        }
+
+        try
+        {
             error.Write(text + "\n");
+        }
+        catch (IOException)
+        {
+            // Nowhere is left to say it; the exit code still tells how the run went.
+            _errorFailed = true;
         }
     }
 

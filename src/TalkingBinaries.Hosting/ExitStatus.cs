@@ -22,6 +22,9 @@ public readonly record struct ExitStatus(int? Code, int? Signal)
         ? $"exit code {code}"
         : $"killed by signal {Signal} ({SignalName(Signal ?? 0)})";
 
+    /// <summary>As the end of a sentence about the process: "exited with exit code 3" or "was killed by signal 9 (SIGKILL)".</summary>
+    public string Describe() => Code is null ? $"was {this}" : $"exited with {this}";
+
     /// <summary>The conventional name of a Linux signal number.</summary>
     public static string SignalName(int signal) => signal switch
     {

@@ -15,8 +15,9 @@ namespace TalkingBinaries.Hosting;
 /// </remarks>
 public static class SeedPlugin
 {
-    /// <summary>The most stdout kept from a seed plugin (64 MiB); the rest is counted and dropped.</summary>
-    public const int MaxStdoutBytes = 64 * 1024 * 1024;
+    /// <summary>The most stdout kept from a seed plugin (16 MiB, the protocol's message limit); the rest is counted and dropped.</summary>
+    /// <remarks>What is kept is decoded once into the step's outputs, so a step holds a few times this at most (docs/devfile.md, "Output limits").</remarks>
+    public const int MaxStdoutBytes = 16 * 1024 * 1024;
 
     /// <summary>Runs one step; returns when the plugin has exited and its output has been read.</summary>
     /// <param name="command">What to start.</param>
@@ -74,9 +75,19 @@ public static class SeedPlugin
             var binaryTime = System.Diagnostics.Stopwatch.GetElapsedTime(child.StartedTimestamp, child.ExitedTimestamp);
             void Say(PluginLogSource source, string level, string text)
             {
-                foreach (var line in text.TrimEnd('\n').Split('\n'))
+                // Line by line without splitting into an array first: the text may be the whole 16 MiB of stdout.
+                var rest = text.AsSpan().TrimEnd('\n');
+                while (true)
                 {
-                    services.Raise(new PluginLogEvent(command.Name, child.Pid, null, DateTimeOffset.UtcNow, source, level, line.TrimEnd('\r')));
+                    var end = rest.IndexOf('\n');
+                    var line = end < 0 ? rest : rest[..end];
+                    services.Raise(new PluginLogEvent(command.Name, child.Pid, null, DateTimeOffset.UtcNow, source, level, line.TrimEnd('\r').ToString()));
+                    if (end < 0)
+                    {
+                        break;
+                    }
+
+                    rest = rest[(end + 1)..];
                 }
             }
 
@@ -98,10 +109,10 @@ public static class SeedPlugin
     }
 
     /// <summary>The response's logs, lines and errors as events, and as the step's outputs.</summary>
-    private static Dictionary<string, JsonElement> Translate(string plugin, byte[] stdout, Action<PluginLogSource, string, string> say)
+    private static Dictionary<string, JsonElement> Translate(string plugin, ReadOnlyMemory<byte> stdout, Action<PluginLogSource, string, string> say)
     {
         var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        if (SeedOutput.TryDecode(stdout, out var output, out var problem) && output is not null)
+        if (SeedOutput.TryDecode(stdout.Span, out var output, out var problem) && output is not null)
         {
             if (output.PluginLogs.Length > 0)
             {
@@ -113,17 +124,19 @@ public static class SeedPlugin
                 say(PluginLogSource.Protocol, LogLevels.Info, text);
             }
 
-            foreach (var text in output.Errors)
+            // The prototype's plugins often leave an empty entry; it is no error to show or report.
+            var errors = output.Errors.Where(text => !string.IsNullOrWhiteSpace(text)).ToList();
+            foreach (var text in errors)
             {
                 say(PluginLogSource.Protocol, LogLevels.Warn, text);
             }
 
             outputs["userOutput"] = JsonSerializer.SerializeToElement(output.UserOutput, SeedJsonOutputs.Default.IReadOnlyListString);
-            outputs["errors"] = JsonSerializer.SerializeToElement(output.Errors, SeedJsonOutputs.Default.IReadOnlyListString);
+            outputs["errors"] = JsonSerializer.SerializeToElement(errors, SeedJsonOutputs.Default.IReadOnlyListString);
         }
         else if (stdout.Length > 0)
         {
-            var text = Encoding.UTF8.GetString(stdout);
+            var text = Encoding.UTF8.GetString(stdout.Span);
             say(PluginLogSource.Host, LogLevels.Warn, $"plugin '{plugin}' speaks the seed format but {problem}; its stdout follows as text");
             say(PluginLogSource.StrayStdout, LogLevels.Info, text);
             outputs["stdout"] = JsonSerializer.SerializeToElement(text, SeedJsonOutputs.Default.String);
@@ -132,7 +145,7 @@ public static class SeedPlugin
         return outputs;
     }
 
-    private static async Task<(byte[] Bytes, long Dropped)> ReadAllAsync(Stream stream, int pid, CancellationToken abandon)
+    private static async Task<(ReadOnlyMemory<byte> Bytes, long Dropped)> ReadAllAsync(Stream stream, int pid, CancellationToken abandon)
     {
         var kept = new MemoryStream();
         long dropped = 0;
@@ -163,7 +176,8 @@ public static class SeedPlugin
 
         lock (kept)
         {
-            return (kept.ToArray(), dropped);
+            // The buffer itself, not a copy of it.
+            return (kept.GetBuffer().AsMemory(0, (int)kept.Length), dropped);
         }
     }
 }

@@ -37,6 +37,85 @@ public sealed class TbCommandSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_misspelt_command_is_one_line_that_suggests_the_right_one()
+    {
+        using var tb = await Tb.RunAsync(_directory.FullName, "rnu");
+
+        Assert.Equal(2, tb.ExitCode);
+        Assert.Equal("tb: error: there is no command 'rnu'; did you mean 'run'? (see tb --help)\n", tb.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_of_run_points_at_the_help_of_run()
+    {
+        using var tb = await Tb.RunAsync(_directory.FullName, "run", "--bogus");
+
+        Assert.Equal(2, tb.ExitCode);
+        var line = Assert.Single(tb.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("tb: error: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("(see tb run --help)", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--timeout", "1e20")]
+    [InlineData("--grace", "9000h")]
+    public async Task A_duration_too_large_is_one_error_line_with_exit_2(string option, string value)
+    {
+        // --grace 9000h passes once the DevFile branch's Durations limit is merged (issue 10).
+        File.WriteAllText(Path.Combine(_directory.FullName, "DevFile"), $"plugins:\n  - ref: echo\n    path: {TestExecutables.Echo}\nsteps:\n  - name: hi\n    plugin: echo\n");
+
+        using var tb = await Tb.RunAsync(_directory.FullName, "run", option, value);
+
+        Assert.Equal(2, tb.ExitCode);
+        Assert.Equal($"tb: error: {option} '{value}' is not a duration tb accepts", tb.Stderr.Split(';')[0]);
+        Assert.Single(tb.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_directory_given_to_f_is_named_a_directory()
+    {
+        using var tb = await Tb.RunAsync(_directory.FullName, "run", "-f", _directory.FullName);
+
+        Assert.Equal(2, tb.ExitCode);
+        Assert.StartsWith($"tb: error: {_directory.FullName} is a directory; pass the DevFile itself", tb.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_run_header_counts_the_steps_that_will_run_in_good_english()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "DevFile"), $"plugins:\n  - ref: echo\n    path: {TestExecutables.Echo}\nsteps:\n  - name: a\n    plugin: echo\n  - name: b\n    plugin: echo\n  - name: c\n    plugin: echo\n");
+
+        // c waits for every step above it, b only for a.
+        using var tb = await Tb.RunAsync(_directory.FullName, "run", "--step", "b");
+
+        Assert.Equal(0, tb.ExitCode);
+        Assert.Contains(" (2 steps, run ", tb.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_run_header_says_1_step_not_1_steps()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "DevFile"), $"plugins:\n  - ref: echo\n    path: {TestExecutables.Echo}\nsteps:\n  - name: a\n    plugin: echo\n");
+
+        using var tb = await Tb.RunAsync(_directory.FullName, "run");
+
+        Assert.Equal(0, tb.ExitCode);
+        Assert.Contains(" (1 step, run ", tb.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_on_a_terminal_leaves_the_keypad_mode_alone()
+    {
+        // script(1) gives tb a pseudo-terminal and copies what tb writes to it.
+        using var tb = Tb.StartExecutable(_directory.FullName, "/usr/bin/script", null, "-qc", $"'{TestExecutables.Tb}' --version", "/dev/null");
+        await tb.WaitAsync(Deadline.After());
+
+        Assert.Contains("0.1.0", tb.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[?1h", tb.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b=", tb.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_DevFile_anywhere_up_the_tree_exits_2_with_what_to_do()
     {
         using var tb = await Tb.RunAsync(_directory.FullName, "run");

@@ -306,7 +306,7 @@ public sealed partial class TbRunSpecs : IDisposable
 
         Assert.Equal(130, exit);
         Assert.Contains("tb: killing plugins now", tb.Stderr, StringComparison.Ordinal);
-        Assert.Contains("ended with killed by signal 9 (SIGKILL)", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("was killed by signal 9 (SIGKILL)", tb.Stdout, StringComparison.Ordinal);
         Assert.Empty(await ProcessTable.SurvivorsAsync(pids));
     }
 

@@ -154,6 +154,62 @@ public sealed class PluginLocatorSpecs : IDisposable
     }
 
     [Fact]
+    public void A_dangling_symlink_as_the_path_is_not_found_and_named_as_such()
+    {
+        Directory.CreateDirectory(Dir("project"));
+        var link = Path.Combine(Dir("project"), "plugin");
+        File.CreateSymbolicLink(link, Path.Combine(Dir("project"), "gone"));
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("mine", Name: null, Path: link, BaseDirectory: Dir("project"))));
+
+        Assert.Equal([$"{link} (dangling symlink)"], failure.Tried);
+    }
+
+    [Fact]
+    public void A_symlink_loop_as_the_path_is_not_found_and_named_as_such()
+    {
+        Directory.CreateDirectory(Dir("project"));
+        var first = Path.Combine(Dir("project"), "a");
+        var second = Path.Combine(Dir("project"), "b");
+        File.CreateSymbolicLink(first, second);
+        File.CreateSymbolicLink(second, first);
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("mine", Name: null, Path: first, BaseDirectory: Dir("project"))));
+
+        Assert.Equal([$"{first} (symlink loop)"], failure.Tried);
+    }
+
+    [Fact]
+    public void A_dangling_or_looping_symlink_on_PATH_is_skipped_for_a_real_plugin_further_on()
+    {
+        Directory.CreateDirectory(Dir("first"));
+        Directory.CreateDirectory(Dir("second"));
+        File.CreateSymbolicLink(Path.Combine(Dir("first"), "tb-echo"), Path.Combine(Dir("first"), "gone"));
+        File.CreateSymbolicLink(Path.Combine(Dir("second"), "tb-echo"), Path.Combine(Dir("second"), "tb-echo"));
+        var real = CreateFile("third/tb-echo", Executable);
+        var locator = new PluginLocator(PathOf("first", "second", "third"), bundledDirectory: null);
+
+        var found = locator.Locate(new PluginReference("echo", Name: null, Path: null, BaseDirectory: Dir("project")));
+
+        Assert.Equal(real, found);
+    }
+
+    [Fact]
+    public void A_dangling_bare_name_on_PATH_with_no_other_match_is_listed_as_dangling()
+    {
+        Directory.CreateDirectory(Dir("bin"));
+        var link = Path.Combine(Dir("bin"), "my-plugin");
+        File.CreateSymbolicLink(link, Path.Combine(Dir("bin"), "gone"));
+        var locator = new PluginLocator(PathOf("bin"), bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Locate(new PluginReference("mine", Name: "my-plugin", Path: null, BaseDirectory: Dir("project"))));
+
+        Assert.Equal($"{link} (dangling symlink)", failure.Tried[0]);
+    }
+
+    [Fact]
     public void With_neither_name_nor_path_the_bundled_plugin_is_used_before_PATH()
     {
         var bundled = CreateFile("bundled/plugin-echo", Executable);

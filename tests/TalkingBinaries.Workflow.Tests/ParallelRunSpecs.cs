@@ -273,7 +273,7 @@ public sealed class ParallelRunSpecs : IDisposable
         var step = Step(report, "stubborn");
         Assert.Equal(StepStatus.Failed, step.Status);
         Assert.StartsWith("timed out after 500ms; plugin 'stubborn' (pid ", step.Error, StringComparison.Ordinal);
-        Assert.EndsWith("ended with killed by signal 9 (SIGKILL)", step.Error, StringComparison.Ordinal);
+        Assert.EndsWith("was killed by signal 9 (SIGKILL)", step.Error, StringComparison.Ordinal);
         Assert.Equal(9, step.Signal);
         Assert.Equal("stubborn", report.FailedFirst);
         Assert.Empty(await ProcessTable.SurvivorsAsync([step.Pid!.Value, child]));

@@ -88,19 +88,57 @@ public sealed class PluginLocator
             return null;
         }
 
+        // File.Exists is true for a symlink whose target is missing, and reading its mode then throws (issue 10, item 8).
+        if (BrokenLink(candidate) is { } broken)
+        {
+            tried.Add($"{candidate} ({broken})");
+            return null;
+        }
+
         if (!File.Exists(candidate))
         {
             tried.Add($"{candidate} (no such file)");
             return null;
         }
 
-        if (!OperatingSystem.IsWindows()
-            && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        try
         {
-            tried.Add($"{candidate} (not executable: chmod +x it)");
+            if (!OperatingSystem.IsWindows()
+                && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+            {
+                tried.Add($"{candidate} (not executable: chmod +x it)");
+                return null;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            tried.Add($"{candidate} (cannot be read: {exception.Message})");
             return null;
         }
 
         return candidate;
+    }
+
+    /// <summary>"dangling symlink" or "symlink loop" when <paramref name="candidate"/> is a symlink that leads to no file; else null.</summary>
+    private static string? BrokenLink(string candidate)
+    {
+        try
+        {
+            if (new FileInfo(candidate).LinkTarget is null)
+            {
+                return null;
+            }
+
+            return File.ResolveLinkTarget(candidate, returnFinalTarget: true) is { Exists: false } ? "dangling symlink" : null;
+        }
+        catch (IOException)
+        {
+            // Resolving a link that leads back to itself fails with ELOOP.
+            return "symlink loop";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

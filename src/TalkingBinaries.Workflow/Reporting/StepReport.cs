@@ -40,4 +40,7 @@ public sealed record StepReport
 
     /// <summary>Why the step failed, was cancelled or skipped; null on success.</summary>
     public string? Error { get; init; }
+
+    /// <summary>A remark that is no error, such as outputs dropped over the run's limit (docs/devfile.md, "Output limits"); usually null.</summary>
+    public string? Note { get; init; }
 }

@@ -41,7 +41,7 @@ internal sealed class PoolStepExecutor(PluginPool pool, string runId, EventRoute
             return StepOutcome.From(StepStatus.Failed, exception, Explain(exception));
         }
 
-        var ended = ran.Exit is { } exit ? $"plugin '{pool.Name}' (pid {ran.Pid}) ended with {exit}" : null;
+        var ended = ran.Exit is { } exit ? $"plugin '{pool.Name}' (pid {ran.Pid}) {exit.Describe()}" : null;
         StepOutcome Outcome(StepStatus status, string? error) => new(status, error)
         {
             Pid = ran.Pid,
@@ -57,7 +57,7 @@ internal sealed class PoolStepExecutor(PluginPool pool, string runId, EventRoute
 
         if (result.Status == StepResultStatus.Succeeded && ran.Exit is { Succeeded: false } badExit)
         {
-            router.Say(step, pool.Name, ran.Pid, LogLevels.Warn, $"the plugin answered, then ended with {badExit}");
+            router.Say(step, pool.Name, ran.Pid, LogLevels.Warn, $"the plugin answered, then {badExit.Describe()}");
         }
 
         return result.Status switch

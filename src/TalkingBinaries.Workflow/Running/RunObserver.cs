@@ -9,7 +9,10 @@ namespace TalkingBinaries.Workflow.Running;
 public abstract class RunObserver
 {
     /// <summary>The run is about to start its first step.</summary>
-    public virtual void RunStarting(DevFile devFile, string runId)
+    /// <param name="devFile">The DevFile being run.</param>
+    /// <param name="steps">The names of the steps this run will run (all, or those <c>--step</c> selects), in file order.</param>
+    /// <param name="runId">The run's id.</param>
+    public virtual void RunStarting(DevFile devFile, IReadOnlyList<string> steps, string runId)
     {
     }
 

@@ -26,6 +26,12 @@ public sealed record RunOptions
     /// <summary>Secrets from var-files, by name; seen as <c>secrets.NAME</c> and masked in all output.</summary>
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The most bytes of step outputs the run keeps (64 MiB); a step past it keeps none (docs/devfile.md, "Output limits").</summary>
+    public long MaxOutputBytes { get; init; } = DefaultMaxOutputBytes;
+
+    /// <summary>The default of <see cref="MaxOutputBytes"/>: 64 MiB.</summary>
+    public const long DefaultMaxOutputBytes = 64L * 1024 * 1024;
+
     /// <summary>Run only this step and the steps it waits for; null for every step.</summary>
     public string? Step { get; init; }
 }

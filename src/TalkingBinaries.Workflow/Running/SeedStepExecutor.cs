@@ -28,7 +28,7 @@ internal sealed class SeedStepExecutor(PluginCommand command, HostingOptions opt
 
         var status = gracefulCancellationToken.IsCancellationRequested ? StepStatus.Cancelled
             : result.ExitStatus.Succeeded ? StepStatus.Succeeded : StepStatus.Failed;
-        return new StepOutcome(status, status == StepStatus.Succeeded ? null : $"plugin '{command.Name}' (pid {result.Pid}) ended with {result.ExitStatus}")
+        return new StepOutcome(status, status == StepStatus.Succeeded ? null : $"plugin '{command.Name}' (pid {result.Pid}) {result.ExitStatus.Describe()}")
         {
             Pid = result.Pid,
             Exit = result.ExitStatus,

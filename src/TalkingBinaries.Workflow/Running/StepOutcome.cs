@@ -22,6 +22,9 @@ internal sealed record StepOutcome(StepStatus Status, string? Error)
     /// <summary>Named values the step produced.</summary>
     public IReadOnlyDictionary<string, JsonElement> Outputs { get; init; } = new Dictionary<string, JsonElement>();
 
+    /// <summary>A remark that is no error, such as outputs dropped over the run's limit.</summary>
+    public string? Note { get; init; }
+
     /// <summary>A step that did not run.</summary>
     public static StepOutcome Skipped(string reason) => new(StepStatus.Skipped, reason);
 
@@ -48,6 +51,7 @@ internal sealed record StepOutcome(StepStatus Status, string? Error)
         StepTimeMs = stepTime is { } elapsed ? Milliseconds(elapsed) : null,
         Outputs = Outputs,
         Error = Error,
+        Note = Note,
     };
 
     private static double Milliseconds(TimeSpan span) => Math.Round(span.TotalMilliseconds, 3);

@@ -20,6 +20,7 @@ internal sealed class StepScheduler(
     EventRouter router,
     RunObserver observer,
     ConcurrentDictionary<string, StepReport> finished,
+    OutputBudget outputs,
     CancellationToken forcefulCancellationToken)
 {
     private readonly StepPlacement _placement = new(plan);
@@ -148,13 +149,27 @@ internal sealed class StepScheduler(
                     : outcome with { Error = $"{run.Reason}; {outcome.Error}" };
             }
 
-            return outcome.ToReport(step, startedAt, clock.Elapsed);
+            return Keep(step, outcome).ToReport(step, startedAt, clock.Elapsed);
         }
         finally
         {
             router.Finished(step);
             _placement.Release(step, parallel);
         }
+    }
+
+    /// <summary>The outcome with its outputs, or without them when the run has kept all it may (docs/devfile.md, "Output limits").</summary>
+    private StepOutcome Keep(StepDefinition step, StepOutcome outcome)
+    {
+        if (outputs.TryTake(outcome.Outputs, out var size))
+        {
+            return outcome;
+        }
+
+        var note = $"its outputs ({size} bytes) were dropped: a run keeps at most {outputs.LimitBytes} bytes of step outputs; "
+            + "write large data to a file and output its path";
+        router.Say(step, step.Plugin, outcome.Pid ?? 0, Protocol.Messages.LogLevels.Warn, note);
+        return outcome with { Outputs = new Dictionary<string, System.Text.Json.JsonElement>(), Note = note };
     }
 
     /// <summary>Records the step's end: the run stops on a failure that counts, and the observer hears of it, masked.</summary>

@@ -79,12 +79,12 @@ public sealed class WorkflowRunner
         var (variables, masker, secrets) = Initial();
         var finished = new ConcurrentDictionary<string, StepReport>(StringComparer.Ordinal);
         var router = new EventRouter(_plan, _observer, masker, variables);
-        _observer.RunStarting(devFile, runId);
+        _observer.RunStarting(devFile, _plan.Selected, runId);
 
         using var run = new RunState(_options.Timeout, gracefulCancellationToken);
         var executors = new StepExecutors(_plan, _options.Hosting, runId, router, variables, finished);
         var warmUps = executors.WarmUpAsync(_plan.MaxParallel, run.Stop);
-        var scheduler = new StepScheduler(_plan, run, new RunExpressions(variables, secrets, finished), executors, router, _observer, finished, forcefulCancellationToken);
+        var scheduler = new StepScheduler(_plan, run, new RunExpressions(variables, secrets, finished), executors, router, _observer, finished, new OutputBudget(_options.MaxOutputBytes), forcefulCancellationToken);
         var steps = await scheduler.RunAsync().ConfigureAwait(false);
 
         // Warm plugins live for the whole run; none outlives it.
