@@ -17,18 +17,24 @@ internal static class Commands
     {
         using var terminal = Terminal.ForConsole(arguments.NoColor);
         var grace = HostingOptions.Default.StopGrace;
-        if (arguments.Grace is { } graceText && !TryParseDuration(graceText, out grace))
+        if (arguments.Grace is { } graceText && !Durations.TryParse(graceText, out grace, out var graceProblem))
         {
-            terminal.ErrorLine($"tb: error: --grace '{arguments.Grace}' is not a duration tb accepts; write it like 500ms, 5s or 2m");
+            terminal.ErrorLine($"tb: error: --grace {graceProblem}");
             return ExitCodes.UsageOrConfig;
         }
 
         TimeSpan? timeout = null;
         if (arguments.Timeout is { } timeoutText)
         {
-            if (!TryParseDuration(timeoutText, out var limit) || limit <= TimeSpan.Zero)
+            if (!Durations.TryParse(timeoutText, out var limit, out var timeoutProblem))
             {
-                terminal.ErrorLine($"tb: error: --timeout '{timeoutText}' is not a duration tb accepts; write it like 90s, 10m or 1h");
+                terminal.ErrorLine($"tb: error: --timeout {timeoutProblem}");
+                return ExitCodes.UsageOrConfig;
+            }
+
+            if (limit <= TimeSpan.Zero)
+            {
+                terminal.ErrorLine($"tb: error: --timeout must be more than zero, not '{timeoutText}'; write it like 90s, 10m or 1h");
                 return ExitCodes.UsageOrConfig;
             }
 
@@ -99,19 +105,6 @@ internal static class Commands
     }
 
     /// <summary>Durations.TryParse, and false rather than an exception for a value too large for a TimeSpan.</summary>
-    private static bool TryParseDuration(string text, out TimeSpan duration)
-    {
-        try
-        {
-            return Durations.TryParse(text, out duration);
-        }
-        catch (Exception exception) when (exception is OverflowException or ArgumentException)
-        {
-            duration = default;
-            return false;
-        }
-    }
-
     public static int Validate(string? file, bool noColor)
     {
         using var terminal = Terminal.ForConsole(noColor);

@@ -170,7 +170,8 @@ public sealed partial class TbParallelSpecs : IDisposable
     [Theory]
     [InlineData("--step", "targt", "there is no step 'targt' to run; did you mean 'target'?")]
     [InlineData("--max-parallel", "0", "--max-parallel must be at least 1, not 0")]
-    [InlineData("--timeout", "forever", "--timeout 'forever' is not a duration; write it like 90s, 10m or 1h")]
+    [InlineData("--timeout", "forever", "tb: error: --timeout must be a duration such as 500ms, 30s, 2m, 1h or 1d, not 'forever'")]
+    [InlineData("--timeout", "0s", "tb: error: --timeout must be more than zero, not '0s'")]
     public async Task Bad_run_options_exit_2_with_what_to_do(string option, string value, string message)
     {
         WriteDevFile("""
