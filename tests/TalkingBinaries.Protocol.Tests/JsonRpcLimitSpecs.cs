@@ -73,7 +73,7 @@ public sealed class JsonRpcLimitSpecs : IAsyncLifetime
         Start(register: peer => peer.HandleNotification(ProtocolMethods.Log, ProtocolJsonContext.Default.LogParams, log => handled.TrySetResult(log)));
 
         // 64 levels: the message, "params", then "extra" nested 62 deep (unknown members are read and ignored).
-        await WriteToPeerAsync($$"""{"jsonrpc":"2.0","method":"log","params":{"level":"info","message":"deep","extra":{{Nested(62).GetRawText()}}}}""");
+        await WriteToPeerAsync($$$"""{"jsonrpc":"2.0","method":"log","params":{"level":"info","message":"deep","extra":{{{Nested(62).GetRawText()}}}}}""");
 
         Assert.Equal("deep", (await handled.Task.WaitAsync(_deadline))!.Message);
         Assert.Empty(_problems);
@@ -84,7 +84,7 @@ public sealed class JsonRpcLimitSpecs : IAsyncLifetime
     {
         Start(options => options with { MaxMessageBytes = 1024 }, peer => peer.HandleRequest(ProtocolMethods.StepRun, ProtocolJsonContext.Default.StepRunParams, ProtocolJsonContext.Default.StepRunResult, (_, _) => Task.FromResult(new StepRunResult())));
 
-        await WriteToPeerAsync($$"""{"jsonrpc":"2.0","id":"r-7","method":"step/run","params":{"config":"{{new string('x', 5000)}}"}}""");
+        await WriteToPeerAsync($$$"""{"jsonrpc":"2.0","id":"r-7","method":"step/run","params":{"config":"{{{new string('x', 5000)}}}"}}""");
         var answer = await ReadWrittenAsync();
 
         Assert.Equal("r-7", answer.GetProperty("id").GetString());
@@ -100,7 +100,7 @@ public sealed class JsonRpcLimitSpecs : IAsyncLifetime
         var waiting = peer.RequestAsync(ProtocolMethods.StepRun, Step("s", "x"), ProtocolJsonContext.Default.StepRunParams, ProtocolJsonContext.Default.StepRunResult, _deadline);
         var id = (await ReadWrittenAsync()).GetProperty("id").GetInt64();
 
-        await WriteToPeerAsync($$"""{"jsonrpc":"2.0","id":{{id}},"result":{"status":"succeeded","outputs":{"stdout":"{{new string('x', 5000)}}"}}}""");
+        await WriteToPeerAsync($$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"result":{"status":"succeeded","outputs":{"stdout":"{{{{new string('x', 5000)}}}}"}}}""");
         var failure = await Assert.ThrowsAsync<JsonRpcRemoteException>(() => waiting.WaitAsync(_deadline));
 
         Assert.Equal(JsonRpcErrorCodes.LimitExceeded, failure.Error.Code);
