@@ -28,7 +28,7 @@ public sealed class SecretMaskingSpecs : IDisposable
         var pieces = _observer.Lines.Where(entry => entry.Step == "leak" && entry.Line.Source == PluginLogSource.Stderr).Select(entry => entry.Line).ToList();
         Assert.Equal(RunStatus.Succeeded, report.Status);
         Assert.True(pieces.Count >= 2, $"the line came in {pieces.Count} piece(s)");
-        Assert.DoesNotContain(pieces, piece => piece.Text.Contains("hunter", StringComparison.Ordinal) || piece.Text.Contains("straddling", StringComparison.Ordinal));
+        Assert.False(pieces.Any(piece => piece.Text.Contains("hunter", StringComparison.Ordinal) || piece.Text.Contains("straddling", StringComparison.Ordinal)), "a piece shows part of the secret");
         Assert.Equal(new string('.', 65536 - 9) + "***" + new string('.', 150000 - 65536 - 9), string.Concat(pieces.Select(piece => piece.Text)));
     }
 }

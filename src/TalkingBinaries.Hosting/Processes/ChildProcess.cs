@@ -15,6 +15,7 @@ internal sealed partial class ChildProcess : IDisposable
     private readonly TaskCompletionSource<ExitStatus> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _reapLock = new();
     private bool _reaped;
+    private volatile bool _readersAbandoned;
 
     private ChildProcess(int pid, Stream standardInput, Stream standardOutput, Stream standardError, long startedTimestamp)
     {
@@ -121,14 +122,21 @@ internal sealed partial class ChildProcess : IDisposable
             SignalGroup(LibC.SigKill);
         }
 
+        _readersAbandoned = !drained;
         return drained;
     }
 
     public void Dispose()
     {
         StandardInput.Dispose();
-        StandardOutput.Dispose();
-        StandardError.Dispose();
+
+        // Disposing a pipe stream waits for a read blocked on it, which never ends while an escaped process holds the
+        // other end: the streams of abandoned readers are left open (two descriptors) rather than hang the host.
+        if (!_readersAbandoned)
+        {
+            StandardOutput.Dispose();
+            StandardError.Dispose();
+        }
     }
 
     private async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken force)
