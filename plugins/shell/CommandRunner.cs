@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using TalkingBinaries.Plugin;
 
 namespace TalkingBinaries.Plugins.Shell;
@@ -8,7 +7,8 @@ namespace TalkingBinaries.Plugins.Shell;
 /// <summary>Runs one command through <c>/bin/sh -c</c>, streaming its output to the step's log as it comes.</summary>
 internal static class CommandRunner
 {
-    public static async Task<(int ExitCode, string Stdout)> RunAsync(StepContext<ShellConfig> step, string command, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="command"/>; its stdout goes to the log and to <paramref name="stdout"/>; returns its exit code.</summary>
+    public static async Task<int> RunAsync(StepContext<ShellConfig> step, string command, CapturedOutput stdout, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -38,7 +38,6 @@ internal static class CommandRunner
             };
         }
 
-        var stdout = new StringBuilder();
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, line) =>
         {
@@ -47,11 +46,7 @@ internal static class CommandRunner
                 return;
             }
 
-            lock (stdout)
-            {
-                stdout.Append(line.Data).Append('\n');
-            }
-
+            stdout.Append(line.Data);
             step.LogInfo(line.Data);
         };
         process.ErrorDataReceived += (_, line) =>
@@ -84,9 +79,7 @@ internal static class CommandRunner
             throw;
         }
 
-        lock (stdout)
-        {
-            return (process.ExitCode, stdout.ToString());
-        }
+        // WaitForExitAsync returns once the output has been read to its end.
+        return process.ExitCode;
     }
 }

@@ -7,16 +7,15 @@ return await Plugin.RunAsync(
     ShellJsonContext.Default.ShellConfig,
     async (step, cancellationToken) =>
     {
-        var output = new System.Text.StringBuilder();
+        var output = new CapturedOutput();
         for (var index = 0; index < step.Config.Commands.Count; index++)
         {
             var command = step.Config.Commands[index];
             step.LogDebug($"running command {index + 1}/{step.Config.Commands.Count}: {command}");
-            var (exitCode, stdout) = await CommandRunner.RunAsync(step, command, cancellationToken);
-            output.Append(stdout);
+            var exitCode = await CommandRunner.RunAsync(step, command, output, cancellationToken);
             if (exitCode != 0)
             {
-                step.SetOutput("stdout", output.ToString());
+                Keep(step, output);
                 throw new StepFailedException(
                     $"command {index + 1} of {step.Config.Commands.Count} failed with exit code {exitCode}: {command}",
                     "command_failed")
@@ -24,5 +23,15 @@ return await Plugin.RunAsync(
             }
         }
 
-        step.SetOutput("stdout", output.ToString());
+        Keep(step, output);
     });
+
+// The answer must stay under the protocol's message limit: only so much stdout is kept (docs/devfile.md, "shell").
+static void Keep(StepContext<ShellConfig> step, CapturedOutput output)
+{
+    step.SetOutput("stdout", output.Kept());
+    if (output.Note() is { } note)
+    {
+        step.LogWarning(note);
+    }
+}

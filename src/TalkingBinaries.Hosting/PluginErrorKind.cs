@@ -20,4 +20,7 @@ public enum PluginErrorKind
 
     /// <summary>A pool stopped restarting it after it died too many times in a row.</summary>
     GaveUp,
+
+    /// <summary>A message to or from it was over the protocol's size or nesting limit; the process is still usable (docs/protocol.md, "Limits").</summary>
+    LimitExceeded,
 }

@@ -25,7 +25,12 @@ public enum PluginLogSource
 
 /// <summary>A log line from a plugin.</summary>
 public sealed record PluginLogEvent(string Plugin, int Pid, string? StepId, DateTimeOffset Timestamp, PluginLogSource Source, string Level, string Text)
-    : PluginEvent(Plugin, Pid, StepId, Timestamp);
+    : PluginEvent(Plugin, Pid, StepId, Timestamp)
+{
+    /// <summary>False on a piece of a stderr line too long to relay whole: the line goes on in the next event of the same plugin and source.</summary>
+    /// <remarks>Whoever masks secrets must mask across pieces: a secret may straddle two (docs/protocol.md, "Limits").</remarks>
+    public bool EndsLine { get; init; } = true;
+}
 
 /// <summary>A plugin set a global variable.</summary>
 public sealed record PluginVariableEvent(string Plugin, int Pid, string? StepId, DateTimeOffset Timestamp, string Name, System.Text.Json.JsonElement Value, bool Secret)

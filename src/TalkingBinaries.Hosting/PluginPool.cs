@@ -132,6 +132,12 @@ public sealed partial class PluginPool : IAsyncDisposable
             var exit = await RetireAsync(instance, forcefulCancellationToken).ConfigureAwait(false);
             return new PoolStepResult(result, process.Pid, Warm: false, exit, process.BinaryTime ?? Stopwatch.GetElapsedTime(started));
         }
+        catch (PluginException exception) when (exception.Kind == PluginErrorKind.LimitExceeded)
+        {
+            // A message over the limits was refused, not sent or answered: the process is as good as before.
+            ExitStatus? exit = instance.IsWarm ? null : await RetireAsync(instance, forcefulCancellationToken).ConfigureAwait(false);
+            throw new PluginException(exception.Kind, exception.Message, exception) { ExitStatus = exit, Pid = process.Pid, BinaryTime = process.BinaryTime };
+        }
         catch (PluginException exception)
         {
             // The process died or broke the protocol: drain its logs, then let the step report it.

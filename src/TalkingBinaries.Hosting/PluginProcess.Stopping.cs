@@ -59,10 +59,10 @@ public sealed partial class PluginProcess
     private async Task DrainAsync()
     {
         var readers = Task.WhenAll(_wire.Completion, _stderrRelay.Completion);
-        if (!await _child.DrainAsync(readers, _options.DrainTimeout).ConfigureAwait(false))
+        if (!await _child.DrainAsync(readers, _options.DrainTimeout, HostWarning).ConfigureAwait(false))
         {
-            Raise(new PluginLogEvent(Name, Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, Protocol.Messages.LogLevels.Warn,
-                "stopped reading the plugin's output: a process outside its process group still holds its pipes"));
+            // Bounded whatever holds the pipes: the host gives up on them and ends (docs/hosting.md, "Stopping a plugin").
+            HostWarning("a process outside its process group still holds its output pipes; stopped reading them (what it writes from now on is lost)");
             await _abandon.CancelAsync().ConfigureAwait(false);
             await _wire.AbandonAsync().ConfigureAwait(false);
         }
@@ -76,4 +76,7 @@ public sealed partial class PluginProcess
             // Abandoned above.
         }
     }
+
+    private void HostWarning(string text) =>
+        Raise(new PluginLogEvent(Name, Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Host, Protocol.Messages.LogLevels.Warn, text));
 }

@@ -129,8 +129,12 @@ public sealed partial class PluginProcess : IAsyncDisposable
             }
             catch (OperationCanceledException) when (gracefulCancellationToken.IsCancellationRequested)
             {
-                // Ask the plugin to stop the step and give it time to say so (docs/protocol.md, "step/cancel").
-                await _wire.CancelStepAsync(step.StepId).ConfigureAwait(false);
+                // Ask the plugin to stop the step and give it time to say so (docs/protocol.md, "step/cancel"). To a
+                // plugin that stopped reading stdin, step/run may still be half written: then step/cancel waits for
+                // its turn no longer than the answer is waited for.
+                using var patience = CancellationTokenSource.CreateLinkedTokenSource(forcefulCancellationToken);
+                patience.CancelAfter(_options.CancelTimeout);
+                _ = _wire.CancelStepAsync(step.StepId, patience.Token);
                 try
                 {
                     result = await request.WaitAsync(_options.CancelTimeout, forcefulCancellationToken).ConfigureAwait(false);
@@ -155,6 +159,14 @@ public sealed partial class PluginProcess : IAsyncDisposable
         {
             var status = await WaitBrieflyForExitAsync().ConfigureAwait(false);
             throw Fail(PluginErrorKind.Crashed, $"{Describe(status)} before answering step '{step.Step}'", status);
+        }
+        catch (JsonRpcLimitException exception)
+        {
+            throw Fail(PluginErrorKind.LimitExceeded, $"was not sent step '{step.Step}': {DescribeOverLimit(step, exception)}", null);
+        }
+        catch (JsonRpcRemoteException exception) when (exception.Error.Code == JsonRpcErrorCodes.LimitExceeded)
+        {
+            throw Fail(PluginErrorKind.LimitExceeded, $"could not answer step '{step.Step}' within the protocol's limits: {exception.Error.Message.TrimEnd('.')}; the step's outputs must be smaller (docs/protocol.md, \"Limits\")", null);
         }
         catch (JsonRpcRemoteException exception)
         {

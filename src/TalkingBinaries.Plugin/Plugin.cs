@@ -21,6 +21,9 @@ public static class Plugin
     /// <summary>Exit code of a plugin run by hand, without the host's cookie.</summary>
     public const int NotLaunchedByHostExitCode = 2;
 
+    /// <summary>Exit code after the host closed stdin while a step ignored its cancellation for longer than <see cref="PluginOptions.HostGoneGrace"/>.</summary>
+    public const int HostGoneExitCode = 3;
+
     /// <summary>Serves steps over the process's stdin and stdout until the host says shutdown or closes stdin.</summary>
     /// <returns>The exit code for <c>Main</c>: 0 after an orderly end.</returns>
     public static async Task<int> RunAsync<TConfig>(

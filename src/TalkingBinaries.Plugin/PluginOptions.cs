@@ -23,4 +23,12 @@ public sealed record PluginOptions
     /// neither <c>step/cancel</c> nor the next step. Only for handlers that never block, like the bundled echo plugin's.
     /// </remarks>
     public bool InlineSteps { get; init; }
+
+    /// <summary>How long steps still running get to stop after the host closed stdin without <c>shutdown</c>; then the plugin exits anyway.</summary>
+    /// <remarks>
+    /// End of stdin means the host is gone (it may have been killed): the SDK cancels every step's token, waits this
+    /// long (5 s by default), and returns from <see cref="Plugin.RunAsync{TConfig}"/> with exit code
+    /// <see cref="Plugin.HostGoneExitCode"/> even if a handler ignores its token (docs/protocol.md, "Lifecycle").
+    /// </remarks>
+    public TimeSpan HostGoneGrace { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -59,18 +59,31 @@ internal sealed partial class PluginServer : IAsyncDisposable
     {
         _peer.Start();
         await Task.WhenAny(_shutdown.Task, _peer.Completion).ConfigureAwait(false);
+        var finished = FinishAsync();
         if (!_shutdown.Task.IsCompleted)
         {
-            // The host closed stdin without asking: it wants us gone. Stop what runs and leave.
+            // The host closed stdin without asking: it wants us gone, or is gone (killed). Stop what runs and leave,
+            // even if a handler ignores its token: nobody else would ever end this process (docs/protocol.md, "Lifecycle").
             await _hostGone.CancelAsync().ConfigureAwait(false);
+            if (await Task.WhenAny(finished, Task.Delay(_options.HostGoneGrace)).ConfigureAwait(false) != finished)
+            {
+                WriteError($"stdin closed and a step ignored its cancellation for {_options.HostGoneGrace.TotalSeconds:0.#} s; exiting without its answer");
+                return Plugin.HostGoneExitCode;
+            }
         }
 
-        await DrainAsync().ConfigureAwait(false);
-        await _peer.WhenAnsweredAsync().ConfigureAwait(false);
+        await finished.ConfigureAwait(false);
 
         // Closing stdout tells the host that nothing more comes.
         await _peer.CloseOutputAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Every step has ended and every answer has been written.</summary>
+    private async Task FinishAsync()
+    {
+        await DrainAsync().ConfigureAwait(false);
+        await _peer.WhenAnsweredAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -45,6 +45,15 @@ return await Plugin.RunAsync(
                 step.SetOutput("started", started.ToString("O"));
                 step.SetOutput("finished", DateTimeOffset.UtcNow.ToString("O"));
                 break;
+            case "ignore-cancel":
+                // Ignores its token: only the SDK's bound on the wait after stdin closes ends the process.
+                step.LogInfo("ignoring cancellation");
+                await Task.Delay(Timeout.Infinite, CancellationToken.None);
+                break;
+            case "huge-output":
+                // An output of "count" MiB: over 16, the answer is over the protocol's limit.
+                step.SetOutput("huge", new string('h', step.Config.Count * 1024 * 1024));
+                break;
             case "crash":
                 Console.Error.WriteLine($"crashing in {Environment.ProcessId}");
                 step.LogError("about to crash");

@@ -70,6 +70,22 @@ public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Shell_keeps_1_MiB_of_stdout_in_its_output_shows_every_line_live_and_says_what_it_left_out()
+    {
+        // 300000 lines, 1988895 bytes: well over the 1 MiB kept (seq 1 2500000 would be 21 MB).
+        var (result, lines) = await RunShell("""{"commands":["seq 1 300000"]}""");
+
+        var kept = result.Outputs["stdout"].GetString()!;
+        Assert.Equal(StepResultStatus.Succeeded, result.Status);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(kept) <= 1024 * 1024, $"kept {kept.Length} characters");
+        Assert.StartsWith("1\n2\n3\n", kept, StringComparison.Ordinal);
+        Assert.EndsWith("\n", kept, StringComparison.Ordinal);
+        Assert.Equal(300000, lines.Count(line => line.Level == LogLevels.Info));
+        var note = Assert.Single(lines, line => line.Level == LogLevels.Warn).Text;
+        Assert.Equal($"output 'stdout' keeps the first {kept.Length} bytes of the commands' stdout (the limit is 1048576); the other {1988895 - kept.Length} bytes ({300000 - kept.Count(c => c == '\n')} lines) were shown above but not kept", note);
+    }
+
+    [Fact]
     public async Task Echo_logs_and_returns_what_it_was_told_to_say()
     {
         await using var plugin = _harness.Start(TestExecutables.Echo);

@@ -205,6 +205,26 @@ public sealed class PluginPoolSpecs : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_descendant_that_left_the_process_group_holding_the_pipes_neither_hangs_the_step_nor_the_stop(bool oneShot)
+    {
+        await using var pool = new PluginPool(Command(TestExecutables.TestPlugin, "escape-group"), Options with { OneShot = oneShot, DrainTimeout = TimeSpan.FromMilliseconds(300) }, Services);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var outcome = await pool.RunStepAsync(Step("escape", "{}"), _deadline).WaitAsync(TimeSpan.FromSeconds(15), _deadline);
+        await pool.StopAsync(_deadline).WaitAsync(TimeSpan.FromSeconds(15), _deadline);
+        clock.Stop();
+
+        var escaped = outcome.Result!.Outputs["childPid"].GetInt32();
+        Assert.Equal(!oneShot, outcome.Warm);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the step and the stop took {clock.Elapsed}");
+        Assert.Contains(_events.OfType<PluginLogEvent>(), line => line.Source == PluginLogSource.Host && line.Text.Contains($"pid {escaped} (sleep) left the plugin's process group", StringComparison.Ordinal));
+        Assert.Empty(pool.Pids);
+        Assert.Empty(await ProcessTable.SurvivorsAsync([outcome.Pid, escaped]));
+    }
+
     private static HostingOptions Options { get; } = HostingOptions.Default with
     {
         StopGrace = TimeSpan.FromSeconds(2),

@@ -93,20 +93,40 @@ public sealed class PluginSdkWireSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_line_from_the_host_over_16_MiB_is_dropped_with_a_note_on_stderr_and_the_next_request_is_served()
+    public async Task A_request_from_the_host_over_16_MiB_is_answered_with_error_32001_and_the_next_request_is_served()
     {
         var plugin = Start(SdkTestPlugin);
         await plugin.InitializeAsync(1, _deadline);
 
-        // A well-formed step/run, one byte over the limit: it must be dropped unread, so it is never answered.
+        // A well-formed step/run, one byte over the limit: dropped unread, but its id comes first, so it is answered.
         await plugin.SendAsync(Wire.PaddedStepRun(2, "too-long", MaxLineBytes + 1), _deadline);
         await plugin.SendAsync(Wire.StepRun(3, "after", """{"mode":"sleep","count":0}"""), _deadline);
+        var refused = await plugin.ReadResponseAsync(_deadline);
         var next = await plugin.ReadResponseAsync(_deadline);
         var exit = await plugin.EndAsync(_deadline);
 
+        Assert.Contains($"it is a line of {MaxLineBytes + 1} bytes, over the protocol's limit of {MaxLineBytes} bytes", Wire.Error(refused, 2, -32001), StringComparison.Ordinal);
         Assert.Equal("succeeded", Wire.Result(next, 3).GetProperty("status").GetString());
         Assert.Contains(plugin.StderrLines, line => line.Contains("dropped", StringComparison.Ordinal));
         Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task A_plugin_whose_step_ignores_cancellation_still_exits_within_its_grace_once_stdin_closes()
+    {
+        var plugin = Start(SdkTestPlugin);
+        await plugin.InitializeAsync(1, _deadline);
+        await plugin.SendAsync(Wire.StepRun(2, "stubborn", """{"mode":"ignore-cancel"}"""), _deadline);
+        await plugin.ReadUntilAsync(message => Wire.IsLog(message, "stubborn", "ignoring cancellation"), _deadline);
+
+        // As when the host is killed: stdin closes without shutdown. The default grace is 5 s.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exit = await plugin.EndAsync(_deadline);
+        clock.Stop();
+
+        Assert.Equal(3, exit);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(15));
+        Assert.Contains(plugin.StderrLines, line => line.Contains("stdin closed and a step ignored its cancellation for 5 s; exiting without its answer", StringComparison.Ordinal));
     }
 
     [Fact]

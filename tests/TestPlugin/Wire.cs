@@ -36,6 +36,9 @@ internal sealed class Wire(Stream stdout, Stream stderr)
     /// <summary>Writes a line to stdout as it is: the way to break the protocol on purpose.</summary>
     public void WriteRawStdoutLine(string line) => WriteLine(stdout, Encoding.UTF8.GetBytes(line));
 
+    /// <summary>Writes bytes to stdout as they are, with a line end: for lines that are not even UTF-8.</summary>
+    public void WriteRawStdoutLine(byte[] line) => WriteLine(stdout, line);
+
     public void WriteStderrLine(string line) => WriteLine(stderr, Encoding.UTF8.GetBytes(line));
 
     /// <summary>Writes text to stderr in one write, however many lines it holds.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipes;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 
 namespace TalkingBinaries.Hosting.Processes;
 
@@ -11,11 +10,12 @@ namespace TalkingBinaries.Hosting.Processes;
 /// reaches every descendant that did not leave it, including grandchildren whose parent has died. One thread per
 /// child waits for its exit. All members are thread-safe.
 /// </remarks>
-internal sealed class ChildProcess : IDisposable
+internal sealed partial class ChildProcess : IDisposable
 {
     private readonly TaskCompletionSource<ExitStatus> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _reapLock = new();
     private bool _reaped;
+    private volatile bool _readersAbandoned;
 
     private ChildProcess(int pid, Stream standardInput, Stream standardOutput, Stream standardError, long startedTimestamp)
     {
@@ -44,80 +44,6 @@ internal sealed class ChildProcess : IDisposable
     public Task<ExitStatus> Exited => _exited.Task;
 
     public bool HasExited => _exited.Task.IsCompleted;
-
-    /// <summary>Starts <paramref name="path"/>; throws <see cref="IOException"/> with the reason when it cannot.</summary>
-    public static unsafe ChildProcess Start(string path, IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment, string? workingDirectory)
-    {
-        var input = stackalloc int[2];
-        var output = stackalloc int[2];
-        var errors = stackalloc int[2];
-        CreatePipe(input);
-        CreatePipe(output);
-        CreatePipe(errors);
-
-        var strings = new List<nint>();
-        var fileActions = NativeMemory.AllocZeroed(LibC.SpawnFileActionsSize);
-        var attributes = NativeMemory.AllocZeroed(LibC.SpawnAttrSize);
-        var signals = NativeMemory.AllocZeroed(LibC.SigSetSize);
-        var argv = AllocateStringArray([path, .. arguments], strings);
-        var envp = AllocateStringArray(environment.Select(pair => $"{pair.Key}={pair.Value}").ToList(), strings);
-        try
-        {
-            Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
-            Check(LibC.FileActionsAddDup2(fileActions, input[0], 0), "adddup2");
-            Check(LibC.FileActionsAddDup2(fileActions, output[1], 1), "adddup2");
-            Check(LibC.FileActionsAddDup2(fileActions, errors[1], 2), "adddup2");
-            if (workingDirectory is not null)
-            {
-                Check(LibC.FileActionsAddChdir(fileActions, Utf8(workingDirectory, strings)), "addchdir");
-            }
-
-            Check(LibC.AttrInit(attributes), "posix_spawnattr_init");
-            Check(LibC.AttrSetFlags(attributes, LibC.PosixSpawnSetPgroup | LibC.PosixSpawnSetSigDef | LibC.PosixSpawnSetSigMask), "setflags");
-            Check(LibC.AttrSetPgroup(attributes, 0), "setpgroup");
-
-            // The runtime ignores SIGPIPE and blocks signals on some threads; a child must start with the defaults.
-            _ = LibC.SigFillSet(signals);
-            Check(LibC.AttrSetSigDefault(attributes, signals), "setsigdefault");
-            _ = LibC.SigEmptySet(signals);
-            Check(LibC.AttrSetSigMask(attributes, signals), "setsigmask");
-
-            int pid;
-            var started = Stopwatch.GetTimestamp();
-            var error = LibC.PosixSpawn(&pid, (byte*)argv[0], fileActions, attributes, argv, envp);
-            if (error != 0)
-            {
-                CloseAll(input, output, errors);
-                throw new IOException($"could not start {path}: {LibC.Describe(error)}");
-            }
-
-            LibC.Close(input[0]);
-            LibC.Close(output[1]);
-            LibC.Close(errors[1]);
-            var child = new ChildProcess(
-                pid,
-                OpenPipe(input[1], PipeDirection.Out),
-                OpenPipe(output[0], PipeDirection.In),
-                OpenPipe(errors[0], PipeDirection.In),
-                started);
-            child.StartExitWatcher();
-            return child;
-        }
-        finally
-        {
-            _ = LibC.FileActionsDestroy(fileActions);
-            _ = LibC.AttrDestroy(attributes);
-            NativeMemory.Free(fileActions);
-            NativeMemory.Free(attributes);
-            NativeMemory.Free(signals);
-            NativeMemory.Free(argv);
-            NativeMemory.Free(envp);
-            foreach (var pointer in strings)
-            {
-                Marshal.FreeCoTaskMem(pointer);
-            }
-        }
-    }
 
     /// <summary>Sends <paramref name="signal"/> to the process alone; false once it has been reaped.</summary>
     public bool Signal(int signal)
@@ -155,11 +81,15 @@ internal sealed class ChildProcess : IDisposable
 
     /// <summary>
     /// Waits up to <paramref name="timeout"/> for <paramref name="readers"/> (of stdout and stderr) to reach end of
-    /// stream; if a grandchild holds the pipes open, kills the group and waits as long again. Either way ends every
-    /// process left in the group. False when the readers are still blocked: the caller must abandon them.
+    /// stream; if a grandchild holds the pipes open, kills the group and waits as long again; if a process outside
+    /// the group (one that called setsid) still holds them, finds it by the pipes' inode, tells
+    /// <paramref name="report"/>, kills it and waits as long again. Either way ends every process left in the group.
+    /// False when the readers are still blocked: the caller must abandon them. Bounded: at most three timeouts.
     /// </summary>
-    public async Task<bool> DrainAsync(Task readers, TimeSpan timeout)
+    public async Task<bool> DrainAsync(Task readers, TimeSpan timeout, Action<string>? report = null)
     {
+        // Named now, while our ends of the pipes are surely open.
+        string[] pipes = [.. new[] { PipeHolders.NameOf(Descriptor(StandardOutput)), PipeHolders.NameOf(Descriptor(StandardError)) }.OfType<string>()];
         var drained = await Task.WhenAny(readers, Task.Delay(timeout)).ConfigureAwait(false) == readers;
         if (!drained)
         {
@@ -168,20 +98,45 @@ internal sealed class ChildProcess : IDisposable
             drained = await Task.WhenAny(readers, Task.Delay(timeout)).ConfigureAwait(false) == readers;
         }
 
+        if (!drained)
+        {
+            // Someone outside the group holds them: a descendant that left it (docs/hosting.md, "Stopping a plugin").
+            var holders = PipeHolders.Find(pipes);
+            foreach (var holder in holders)
+            {
+                var failure = PipeHolders.Kill(holder, pipes);
+                report?.Invoke(failure is null
+                    ? $"pid {holder} ({PipeHolders.CommandOf(holder)}) left the plugin's process group and still held its output pipes after it exited; killed it. A plugin must not leave processes behind"
+                    : $"pid {holder} ({PipeHolders.CommandOf(holder)}) left the plugin's process group and still holds its output pipes; could not kill it ({failure}): end it by hand");
+            }
+
+            if (holders.Count > 0)
+            {
+                drained = await Task.WhenAny(readers, Task.Delay(timeout)).ConfigureAwait(false) == readers;
+            }
+        }
+
         // A plugin may leave a daemon behind that closed its pipes; none may outlive the plugin.
         if (GroupAlive())
         {
             SignalGroup(LibC.SigKill);
         }
 
+        _readersAbandoned = !drained;
         return drained;
     }
 
     public void Dispose()
     {
         StandardInput.Dispose();
-        StandardOutput.Dispose();
-        StandardError.Dispose();
+
+        // Disposing a pipe stream waits for a read blocked on it, which never ends while an escaped process holds the
+        // other end: the streams of abandoned readers are left open (two descriptors) rather than hang the host.
+        if (!_readersAbandoned)
+        {
+            StandardOutput.Dispose();
+            StandardError.Dispose();
+        }
     }
 
     private async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken force)
@@ -238,48 +193,16 @@ internal sealed class ChildProcess : IDisposable
         _exited.TrySetResult(result != Pid ? ExitStatus.Exited(-1) : signal == 0 ? ExitStatus.Exited((status >> 8) & 0xff) : ExitStatus.Killed(signal));
     }
 
-    private static unsafe void CreatePipe(int* descriptors)
+    private static int Descriptor(Stream stream)
     {
-        if (LibC.Pipe2(descriptors, LibC.OCloExec) != 0)
+        try
         {
-            throw new IOException($"could not create a pipe: {LibC.Describe(Marshal.GetLastPInvokeError())}");
+            return stream is PipeStream pipe ? (int)pipe.SafePipeHandle.DangerousGetHandle() : -1;
+        }
+        catch (ObjectDisposedException)
+        {
+            return -1;
         }
     }
 
-    private static AnonymousPipeClientStream OpenPipe(int descriptor, PipeDirection direction) =>
-        new(direction, new SafePipeHandle(descriptor, ownsHandle: true));
-
-    private static unsafe void CloseAll(int* input, int* output, int* errors)
-    {
-        foreach (var descriptor in new[] { input[0], input[1], output[0], output[1], errors[0], errors[1] })
-        {
-            LibC.Close(descriptor);
-        }
-    }
-
-    private static void Check(int result, string call)
-    {
-        if (result != 0)
-        {
-            throw new IOException($"{call} failed: {LibC.Describe(result)}");
-        }
-    }
-
-    private static unsafe byte* Utf8(string text, List<nint> strings)
-    {
-        var pointer = Marshal.StringToCoTaskMemUTF8(text);
-        strings.Add(pointer);
-        return (byte*)pointer;
-    }
-
-    private static unsafe byte** AllocateStringArray(List<string> items, List<nint> strings)
-    {
-        var array = (byte**)NativeMemory.AllocZeroed((nuint)(items.Count + 1), (nuint)sizeof(nint));
-        for (var i = 0; i < items.Count; i++)
-        {
-            array[i] = Utf8(items[i], strings);
-        }
-
-        return array;
-    }
 }

@@ -87,6 +87,19 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "sigdelset")]
     public static partial int SigDelSet(void* signals, int signal);
 
+    // pidfd_open and pidfd_send_signal have the same number on every Linux architecture (new syscalls are numbered alike).
+    private const long SysPidfdSendSignal = 424;
+    private const long SysPidfdOpen = 434;
+
+    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, long first, long second, long third, long fourth);
+
+    /// <summary>A descriptor that refers to the process <paramref name="pid"/> as long as it is open; -1 on error.</summary>
+    public static int PidfdOpen(int pid) => (int)Syscall(SysPidfdOpen, pid, 0, 0, 0);
+
+    /// <summary>Sends <paramref name="signal"/> to the process a pidfd refers to; never to a process that reused its pid.</summary>
+    public static int PidfdSendSignal(int pidfd, int signal) => (int)Syscall(SysPidfdSendSignal, pidfd, signal, 0, 0);
+
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     private static partial int Ioctl(int descriptor, nuint request, int* value);
 

@@ -38,7 +38,7 @@ internal sealed class StderrRelay
                 {
                     while (!abandon.IsCancellationRequested && reader.ReadLine() is { } chunk)
                     {
-                        raise(new PluginLogEvent(name, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Stderr, LogLevels.Info, Encoding.UTF8.GetString(chunk.Bytes.Span)));
+                        raise(new PluginLogEvent(name, child.Pid, null, DateTimeOffset.UtcNow, PluginLogSource.Stderr, LogLevels.Info, Encoding.UTF8.GetString(chunk.Bytes.Span)) { EndsLine = chunk.EndsLine });
                     }
                 }
                 catch (IOException)

@@ -91,9 +91,9 @@ internal sealed class PluginWire : IAsyncDisposable
         ProtocolJsonContext.Default.StepRunResult,
         CancellationToken.None);
 
-    /// <summary>Sends <c>step/cancel</c>; false when the plugin's stdin is already closed.</summary>
-    public Task<bool> CancelStepAsync(string stepId) =>
-        _peer.NotifyAsync(ProtocolMethods.StepCancel, new StepCancelParams(stepId), ProtocolJsonContext.Default.StepCancelParams);
+    /// <summary>Sends <c>step/cancel</c>; false when the plugin's stdin is already closed, or another write held it until <paramref name="cancellationToken"/> fired.</summary>
+    public Task<bool> CancelStepAsync(string stepId, CancellationToken cancellationToken) =>
+        _peer.NotifyAsync(ProtocolMethods.StepCancel, new StepCancelParams(stepId), ProtocolJsonContext.Default.StepCancelParams, cancellationToken);
 
     /// <summary>Sends <c>shutdown</c> as a notification: the host does not wait for its answer, it waits for the exit.</summary>
     public Task<bool> ShutdownAsync() =>

@@ -20,4 +20,7 @@ public static class JsonRpcErrorCodes
 
     /// <summary>The two sides share no protocol version.</summary>
     public const int UnsupportedProtocolVersion = -32000;
+
+    /// <summary>A message was over the protocol's size or nesting limit, so it was not sent or not read (docs/protocol.md, "Limits").</summary>
+    public const int LimitExceeded = -32001;
 }

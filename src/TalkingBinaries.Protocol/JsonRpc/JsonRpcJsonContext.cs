@@ -8,6 +8,7 @@ namespace TalkingBinaries.Protocol.JsonRpc;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowTrailingCommas = true,
-    ReadCommentHandling = JsonCommentHandling.Skip)]
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    MaxDepth = ProtocolLimits.MaxMessageDepth)]
 [JsonSerializable(typeof(JsonRpcMessage))]
 internal sealed partial class JsonRpcJsonContext : JsonSerializerContext;

@@ -12,6 +12,7 @@ public sealed partial class JsonRpcPeer
     {
         var reader = new NewLineDelimitedReader(_input, _options.MaxMessageBytes);
         var discarded = 0L;
+        var oversized = default(LinePrefix);
         try
         {
             // Blocking reads on a thread of its own: an asynchronous pipe read would only block a pool thread instead.
@@ -24,11 +25,17 @@ public sealed partial class JsonRpcPeer
 
                 if (!chunk.EndsLine || discarded > 0)
                 {
-                    // An oversized line cannot be a message either side accepts: skip to its end (docs/protocol.md, "Framing").
+                    // An oversized line cannot be a message either side accepts: skip to its end, but answer it if
+                    // its start says what it was (docs/protocol.md, "Limits").
+                    if (discarded == 0)
+                    {
+                        oversized = LinePrefix.Read(chunk.Bytes.Span);
+                    }
+
                     discarded += chunk.Bytes.Length;
                     if (chunk.EndsLine)
                     {
-                        Report(new JsonRpcProblem(JsonRpcProblemKind.OversizedLine, $"dropped a line of {discarded} bytes, over the protocol's limit of {_options.MaxMessageBytes} bytes") { Bytes = discarded });
+                        Oversized(oversized, discarded);
                         discarded = 0;
                     }
 
@@ -57,6 +64,12 @@ public sealed partial class JsonRpcPeer
         if (line.Trim(" \t"u8).IsEmpty)
         {
             return;
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(line))
+        {
+            // A stray invalid byte costs that character, not the message: U+FFFD, as for stderr lines.
+            line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line));
         }
 
         if (!JsonRpcMessage.TryParse(line, out var message, out var problem))
@@ -119,7 +132,7 @@ public sealed partial class JsonRpcPeer
         }
         else
         {
-            Report(new JsonRpcProblem(JsonRpcProblemKind.UnknownResponse, $"ignored a response to unknown request id {message.Id}") { Id = message.Id });
+            Report(new JsonRpcProblem(JsonRpcProblemKind.UnknownResponse, $"ignored a response to unknown request id {message.Id?.GetRawText()}") { Id = message.Id });
         }
     }
 
@@ -231,7 +244,8 @@ public sealed partial class JsonRpcPeer
     {
         if (answer.IsCompletedSuccessfully)
         {
-            return _writer.WriteResultAsync(id, answer.Result, resultType);
+            var written = _writer.WriteResultAsync(id, answer.Result, resultType);
+            return written.IsCompletedSuccessfully ? written : ErrorIfOverLimitAsync(id, written);
         }
 
         var exception = answer.Exception?.InnerException;

@@ -38,7 +38,7 @@ public sealed partial class JsonRpcPeer : IAsyncDisposable
     {
         _input = input ?? throw new ArgumentNullException(nameof(input));
         _options = options ?? new JsonRpcPeerOptions();
-        _writer = new JsonRpcWriter(output ?? throw new ArgumentNullException(nameof(output)), _options.WriteSynchronously);
+        _writer = new JsonRpcWriter(output ?? throw new ArgumentNullException(nameof(output)), _options.WriteSynchronously, _options.MaxMessageBytes, _options.MaxDepth);
         _answerOptions = _options.ResumeOnReaderThread ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
         Closed = _closedSource.Token;
     }
@@ -95,6 +95,7 @@ public sealed partial class JsonRpcPeer : IAsyncDisposable
     /// <exception cref="JsonRpcRemoteException">The other side answered with an error.</exception>
     /// <exception cref="JsonRpcClosedException">The conversation ended, or our output broke, before the answer.</exception>
     /// <exception cref="JsonException">The result does not have the shape <paramref name="resultType"/> reads.</exception>
+    /// <exception cref="JsonRpcLimitException">The request is over the size or depth limit: it was not sent.</exception>
     public async Task<TResult?> RequestAsync<TParams, TResult>(
         string method,
         TParams parameters,
@@ -139,7 +140,8 @@ public sealed partial class JsonRpcPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a notification; false when our output is already closed.</summary>
+    /// <summary>Sends a notification; false when our output is already closed, or <paramref name="cancellationToken"/> fired before its turn to be written.</summary>
+    /// <exception cref="JsonRpcLimitException">The notification is over the size or depth limit: it was not sent.</exception>
     public async Task<bool> NotifyAsync<TParams>(string method, TParams parameters, JsonTypeInfo<TParams> paramsType, CancellationToken cancellationToken = default)
     {
         try
@@ -149,6 +151,11 @@ public sealed partial class JsonRpcPeer : IAsyncDisposable
         }
         catch (IOException)
         {
+            return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Another write still holds the output (a pipe nobody reads): this one gave up its turn.
             return false;
         }
     }

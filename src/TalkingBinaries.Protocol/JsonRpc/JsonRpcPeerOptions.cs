@@ -7,7 +7,12 @@ public sealed record JsonRpcPeerOptions
     public string Name { get; init; } = "json-rpc";
 
     /// <summary>The longest line read as a message; longer ones are dropped and reported (docs/protocol.md, "Framing").</summary>
+    /// <remarks>Also the longest line written: a longer message is not sent (<see cref="JsonRpcLimitException"/>).</remarks>
     public int MaxMessageBytes { get; init; } = ProtocolLimits.MaxMessageBytes;
+
+    /// <summary>The deepest nesting written; a deeper message is not sent (<see cref="JsonRpcLimitException"/>).</summary>
+    /// <remarks>Messages are read up to <see cref="ProtocolLimits.MaxMessageDepth"/> deep whatever this says (docs/protocol.md, "Limits").</remarks>
+    public int MaxDepth { get; init; } = ProtocolLimits.MaxMessageDepth;
 
     /// <summary>Write on the caller's thread (see <see cref="JsonRpcWriter"/>): for output that is a pipe.</summary>
     public bool WriteSynchronously { get; init; }

@@ -16,6 +16,7 @@ internal sealed class EventRouter(RunPlan plan, RunObserver observer, SecretMask
 {
     private readonly ConcurrentDictionary<string, (DateTimeOffset Started, DateTimeOffset? Finished)> _intervals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _conflicts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Plugin, int Pid, PluginLogSource Source), string> _heldTails = new();
 
     /// <summary>A pooled plugin's event: the step's when it names one of this run, else the plugin's own.</summary>
     public void Route(string plugin, PluginEvent pluginEvent)
@@ -88,7 +89,26 @@ internal sealed class EventRouter(RunPlan plan, RunObserver observer, SecretMask
         Outputs = masker.Apply(report.Outputs),
     };
 
-    private PluginLogEvent Mask(PluginLogEvent line) => masker.IsEmpty ? line : line with { Text = masker.Apply(line.Text) };
+    private PluginLogEvent Mask(PluginLogEvent line)
+    {
+        // A long stderr line comes in pieces (PluginLogEvent.EndsLine): the tail of a piece that could begin a
+        // secret is held back and shown with the next piece of the same stream, so a secret across the cut is masked.
+        var stream = (line.Plugin, line.Pid, line.Source);
+        var text = _heldTails.TryRemove(stream, out var held) ? held + line.Text : line.Text;
+        if (masker.IsEmpty)
+        {
+            return held is null ? line : line with { Text = text };
+        }
+
+        text = masker.Apply(text);
+        if (!line.EndsLine && masker.PartialSecretStart(text) is var cut && cut < text.Length)
+        {
+            _heldTails[stream] = text[cut..];
+            text = text[..cut];
+        }
+
+        return line with { Text = text };
+    }
 
     private void SetVariable(StepDefinition step, PluginVariableEvent variable)
     {

@@ -82,6 +82,27 @@ internal sealed class SecretMasker
         return text;
     }
 
+    /// <summary>Where the end of <paramref name="text"/> could be the start of a secret cut short: the earliest such index, else its length.</summary>
+    /// <remarks>For text that goes on in the next piece (a long line relayed in pieces): hold back from there.</remarks>
+    public int PartialSecretStart(string text)
+    {
+        var secrets = _secrets;
+        var longest = secrets.Length == 0 ? 0 : secrets[0].Length;
+        for (var start = Math.Max(0, text.Length - longest + 1); start < text.Length; start++)
+        {
+            var tail = text.AsSpan(start);
+            foreach (var secret in secrets)
+            {
+                if (secret.Length > tail.Length && secret.AsSpan().StartsWith(tail, StringComparison.Ordinal))
+                {
+                    return start;
+                }
+            }
+        }
+
+        return text.Length;
+    }
+
     /// <summary><paramref name="value"/> with every secret in its strings replaced by <c>***</c>.</summary>
     public JsonElement Apply(JsonElement value)
     {

@@ -23,6 +23,9 @@ internal static class BehaviourTable
         new SpawnChildBehaviour(),
         new HangBehaviour(),
         new IgnoreSigtermBehaviour(),
+        new EscapeGroupBehaviour(),
+        new LongStderrLineBehaviour(),
+        new InvalidUtf8LogBehaviour(),
 
         // Handshakes and shutdowns that go wrong (for the whole process only).
         new BadHandshakeBehaviour(),
@@ -30,6 +33,7 @@ internal static class BehaviourTable
         new SilentHandshakeBehaviour(),
         new ExitInHandshakeBehaviour(),
         new IgnoreShutdownBehaviour(),
+        new DeafBehaviour(),
     }.ToDictionary(behaviour => behaviour.Name, StringComparer.Ordinal);
 
     /// <summary>The behaviour called <paramref name="name"/>; for a name not in the table, one whose steps exit 64.</summary>

@@ -39,8 +39,10 @@ internal sealed record InitializeResult(
 /// <summary>A peer's name and version.</summary>
 internal sealed record PeerInfo(string Name, string Version);
 
-/// <summary>What the plugin says it can do.</summary>
-internal sealed record PluginCapabilities(bool Cancel);
+/// <summary>What the plugin says it can do; <c>warm</c> only when it serves many steps.</summary>
+internal sealed record PluginCapabilities(
+    bool Cancel,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Warm = false);
 
 /// <summary>The answer to <c>step/run</c>: outputs when it succeeded, an error when it failed.</summary>
 internal sealed record StepResult(
