@@ -7,7 +7,16 @@ namespace TalkingBinaries.Plugins.Shell;
 /// <summary>Runs one command through <c>/bin/sh -c</c>, streaming its output to the step's log as it comes.</summary>
 internal static class CommandRunner
 {
+    /// <summary>How long output is still read after the shell has exited, for a process it left running in the background.</summary>
+    private static readonly TimeSpan DrainAfterExit = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Runs <paramref name="command"/>; its stdout goes to the log and to <paramref name="stdout"/>; returns its exit code.</summary>
+    /// <remarks>
+    /// The step ends when the shell exits, as a GitHub Actions step does, even if a process it started in the background
+    /// (<c>server &amp;</c>) still holds its output: that output is read for <see cref="DrainAfterExit"/> more, then no longer
+    /// shown. Such a process lives on until the plugin stops, at the end of the run, when its process group is ended
+    /// (docs/devfile.md, "shell").
+    /// </remarks>
     public static async Task<int> RunAsync(StepContext<ShellConfig> step, string command, CapturedOutput stdout, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("/bin/sh")
@@ -38,10 +47,13 @@ internal static class CommandRunner
             };
         }
 
-        using var process = new Process { StartInfo = start };
+        using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = false;
+        process.Exited += (_, _) => exited.TrySetResult();
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is null)
+            if (line.Data is null || Volatile.Read(ref ended))
             {
                 return;
             }
@@ -51,7 +63,7 @@ internal static class CommandRunner
         };
         process.ErrorDataReceived += (_, line) =>
         {
-            if (line.Data is not null)
+            if (line.Data is not null && !Volatile.Read(ref ended))
             {
                 step.LogWarning(line.Data);
             }
@@ -70,7 +82,7 @@ internal static class CommandRunner
         process.BeginErrorReadLine();
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await exited.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -79,7 +91,15 @@ internal static class CommandRunner
             throw;
         }
 
-        // WaitForExitAsync returns once the output has been read to its end.
+        // WaitForExitAsync also waits for the output to reach its end, which a background process can hold off for ever.
+        var drained = process.WaitForExitAsync(CancellationToken.None);
+        if (await Task.WhenAny(drained, Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false) != drained)
+        {
+            Volatile.Write(ref ended, true);
+            step.LogWarning("the command left a process running in the background that holds its output; the step ends now, "
+                + "that process runs on until the end of the run, and what it prints is not shown (redirect it: cmd > file 2>&1 &)");
+        }
+
         return process.ExitCode;
     }
 }

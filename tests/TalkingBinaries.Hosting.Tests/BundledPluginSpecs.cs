@@ -98,6 +98,21 @@ public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
         Assert.Equal(["hi there"], _harness.Lines.Select(line => line.Text));
     }
 
+    [Fact]
+    public async Task Shell_ends_the_step_when_the_shell_exits_though_a_background_process_holds_its_output()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // The background sleep keeps the command's stdout open for five minutes; RunShell stops the plugin after the
+        // step, and DisposeAsync asserts that the sleep went with the plugin's process group.
+        var (result, lines) = await RunShell("""{"commands":["sleep 300 & echo started","echo next"]}""");
+
+        Assert.Equal(StepResultStatus.Succeeded, result.Status);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the step took {clock.Elapsed}");
+        Assert.Equal(["started", "next"], lines.Where(line => line.Level == LogLevels.Info).Select(line => line.Text));
+        Assert.Contains(lines, line => line.Level == LogLevels.Warn && line.Text.Contains("left a process running in the background", StringComparison.Ordinal));
+    }
+
     private async Task<(StepRunResult Result, List<PluginLogEvent> Lines)> RunShell(string config)
     {
         await using var plugin = _harness.Start(TestExecutables.Shell);
