@@ -52,8 +52,8 @@ public sealed class TbVariableSpecs : IDisposable
     }
 
     [Theory]
-    [InlineData("--var", "novalue", "tb: --var 'novalue' must be NAME=VALUE")]
-    [InlineData("--var", "9lives=x", "tb: --var '9lives=x' must be NAME=VALUE")]
+    [InlineData("--var", "novalue", "tb: error: --var 'novalue' must be NAME=VALUE")]
+    [InlineData("--var", "9lives=x", "tb: error: --var '9lives=x' must be NAME=VALUE")]
     [InlineData("--var-file", "missing.yaml", "cannot read the var-file")]
     public async Task Bad_variables_on_the_command_line_exit_2(string option, string value, string message)
     {

@@ -26,6 +26,7 @@ internal static class BehaviourTable
         new EscapeGroupBehaviour(),
         new LongStderrLineBehaviour(),
         new InvalidUtf8LogBehaviour(),
+        new BigOutputBehaviour(),
 
         // Handshakes and shutdowns that go wrong (for the whole process only).
         new BadHandshakeBehaviour(),

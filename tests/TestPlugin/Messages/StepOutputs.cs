@@ -18,3 +18,6 @@ internal sealed record ValueAndConfigOutputs(JsonElement Value, JsonElement Conf
 
 /// <summary>The child process a step left running.</summary>
 internal sealed record ChildOutputs(int ChildPid);
+
+/// <summary>A text output of a size the spec asks for.</summary>
+internal sealed record TextOutputs(string Text);

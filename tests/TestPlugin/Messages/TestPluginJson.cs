@@ -16,4 +16,5 @@ namespace TalkingBinaries.TestPlugin.Messages;
 [JsonSerializable(typeof(PidAndParallelOutputs))]
 [JsonSerializable(typeof(ValueAndConfigOutputs))]
 [JsonSerializable(typeof(ChildOutputs))]
+[JsonSerializable(typeof(TextOutputs))]
 internal sealed partial class TestPluginJson : JsonSerializerContext;
