@@ -1,19 +1,82 @@
-using Microsoft.Win32.SafeHandles;
+using System.Runtime.InteropServices;
 
 namespace TalkingBinaries.Cli;
 
-/// <summary>tb's stdout and stderr as plain file streams, never through System.Console's.</summary>
+/// <summary>tb's stdout and stderr, written with write(2) on descriptors 1 and 2, never through System.Console's streams.</summary>
 /// <remarks>
 /// On Unix, the first write through a Console stream initialises the terminal from terminfo, which switches it to
-/// keypad mode (ESC[?1h ESC=) and nothing switches it back when tb exits (issue 10). A file stream over the same
-/// descriptor writes the same bytes and leaves the terminal's modes alone.
+/// keypad mode (ESC[?1h ESC=) and nothing switches it back when tb exits (issue 10). A FileStream is no answer
+/// either: over a regular file it writes at offsets of its own (pwrite) and never moves the descriptor's shared offset,
+/// so in <c>{ tb run; echo done; } &gt; log</c> the shell's next line overwrote the start of tb's output. write(2)
+/// writes where the descriptor stands, as any program writing to a shared stdout must.
 /// </remarks>
-internal static class StandardStreams
+internal static partial class StandardStreams
 {
-    public static Stream Output() => Open(1);
+    private const int Eintr = 4;
+    private const int Eagain = 11;
 
-    public static Stream Error() => Open(2);
+    public static Stream Output() => new DescriptorStream(1);
 
-    private static FileStream Open(int descriptor) =>
-        new(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+    public static Stream Error() => new DescriptorStream(2);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint Write(int descriptor, byte* buffer, nuint count);
+
+    /// <summary>A write-only stream over a descriptor this process does not own; a failed write throws <see cref="IOException"/>.</summary>
+    private sealed class DescriptorStream(int descriptor) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override unsafe void Write(ReadOnlySpan<byte> buffer)
+        {
+            fixed (byte* start = buffer)
+            {
+                var written = 0;
+                while (written < buffer.Length)
+                {
+                    var result = StandardStreams.Write(descriptor, start + written, (nuint)(buffer.Length - written));
+                    if (result >= 0)
+                    {
+                        written += (int)result;
+                        continue;
+                    }
+
+                    var error = Marshal.GetLastPInvokeError();
+                    if (error == Eintr)
+                    {
+                        continue;
+                    }
+
+                    if (error == Eagain)
+                    {
+                        // A non-blocking descriptor someone else set up: wait for room rather than lose output.
+                        Thread.Sleep(1);
+                        continue;
+                    }
+
+                    throw new IOException($"cannot write to descriptor {descriptor}: {Marshal.GetPInvokeErrorMessage(error)}");
+                }
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }

@@ -160,6 +160,24 @@ public sealed class TbFaultSpecs : IDisposable
     private void WriteEchoDevFile() =>
         WriteDevFile($"plugins:\n  - ref: echo\n    path: {TestExecutables.Echo}\nsteps:\n  - name: hi\n    plugin: echo\n    config:\n      say: hello\n");
 
+    [Fact]
+    public async Task Output_to_a_file_shared_with_other_commands_goes_where_the_file_stands()
+    {
+        // { echo before; tb run; echo after; } > log: tb must write where the shared descriptor stands, and move it on.
+        WriteDevFile($"plugins:\n  - ref: echo\n    path: {TestExecutables.Echo}\nsteps:\n  - name: hi\n    plugin: echo\n    config: {{ say: hello }}\n");
+        var log = Path.Combine(_directory.FullName, "log");
+        var script = WriteScript("shared.sh", $"{{ echo before; '{TestExecutables.Tb}' run --no-color; echo after; }} > '{log}' 2>&1\n");
+
+        using var shell = Tb.StartExecutable(_directory.FullName, script, null);
+        Assert.Equal(0, await shell.WaitAsync(Deadline.After(60)));
+
+        var lines = (await File.ReadAllTextAsync(log)).Split('\n');
+        Assert.Equal("before", lines[0]);
+        Assert.StartsWith("tb: running ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("[hi] hello", lines, StringComparer.Ordinal);
+        Assert.Equal(["after", string.Empty], lines[^2..]);
+    }
+
     private void WriteDevFile(string text) => File.WriteAllText(Path.Combine(_directory.FullName, "DevFile"), text);
 
     private string WriteScript(string name, string body)
