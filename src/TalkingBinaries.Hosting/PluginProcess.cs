@@ -191,12 +191,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
     private PluginException Fail(PluginErrorKind kind, string what, ExitStatus? status) =>
         new(kind, $"plugin '{Name}' (pid {Pid}) {what}") { ExitStatus = status, Pid = Pid };
 
-    private static string Describe(ExitStatus? status) => status switch
-    {
-        null => "closed its stdout but is still running",
-        { Signal: not null } => $"was {status}",
-        _ => $"exited with {status}",
-    };
+    private static string Describe(ExitStatus? status) => status?.Describe() ?? "closed its stdout but is still running";
 
     private async Task<ExitStatus?> WaitBrieflyForExitAsync()
     {
