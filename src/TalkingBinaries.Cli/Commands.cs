@@ -4,6 +4,7 @@ using TalkingBinaries.Hosting;
 using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Plugins;
 using TalkingBinaries.Workflow.Reporting;
 using TalkingBinaries.Workflow.Running;
 using TalkingBinaries.Workflow.Variables;
@@ -54,15 +55,25 @@ internal static class Commands
         }
 
         var locator = PluginLocator.ForCurrentProcess();
-        if (!TryLoad(terminal, arguments.File, out var devFile) || !TryReadVariables(terminal, arguments, out var variables, out var secrets))
+        if (!TryLoad(terminal, arguments.File, out var devFile) || !TryReadVariables(terminal, arguments, out var variables, out var secrets)
+            || !TryLoadLock(terminal, devFile, out var lockFile))
         {
             return ExitCodes.UsageOrConfig;
         }
 
         using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
+
+        // A plugin from a package is installed on first need, before anything runs.
+        if (!await PackageInstalls.EnsureAsync(terminal, devFile, locator.Packages, interruption.Stop))
+        {
+            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Interrupted;
+        }
+
         var options = new RunOptions
         {
             Locator = locator,
+            Lock = lockFile,
+            Frozen = arguments.Frozen,
 
             // Each stage of a graceful stop gets half of --grace: waiting for step/cancel's answer, then after shutdown, then after SIGTERM.
             Hosting = HostingOptions.Default with { Host = new PeerInfo("tb", arguments.Version), StopGrace = grace, CancelTimeout = grace / 2 },
@@ -116,11 +127,11 @@ internal static class Commands
 
         try
         {
-            var executables = WorkflowRunner.LocatePlugins(devFile, locator);
+            var plugins = PluginResolver.Resolve(devFile, locator);
             terminal.Line($"{devFile.Path}: valid ({devFile.Plugins.Count} plugins, {devFile.Steps.Count} steps)");
-            foreach (var plugin in devFile.Plugins)
+            foreach (var plugin in plugins)
             {
-                terminal.Line($"  plugin {plugin.Ref}: {executables[plugin.Ref]}{(plugin.Protocol == PluginProtocol.Seed ? " (seed format)" : string.Empty)}");
+                terminal.Line($"  plugin {plugin.Ref}: {plugin.Located.ExecutablePath}{(plugin.Definition.Protocol == PluginProtocol.Seed ? " (seed format)" : string.Empty)}");
             }
 
             return ExitCodes.Success;
@@ -132,7 +143,7 @@ internal static class Commands
         }
     }
 
-    private static bool TryLoad(Terminal terminal, string? file, out DevFile devFile)
+    public static bool TryLoad(Terminal terminal, string? file, out DevFile devFile)
     {
         devFile = null!;
         try
@@ -156,6 +167,22 @@ internal static class Commands
         catch (DevFileException exception)
         {
             PrintErrors(terminal, exception);
+            return false;
+        }
+    }
+
+    /// <summary>The DevFile's lock file, null when it has none; false, after saying why, when it cannot be read.</summary>
+    private static bool TryLoadLock(Terminal terminal, DevFile devFile, out PluginLock? lockFile)
+    {
+        try
+        {
+            lockFile = PluginLock.Load(PluginLock.PathFor(devFile.Path));
+            return true;
+        }
+        catch (DevFileException exception)
+        {
+            PrintErrors(terminal, exception);
+            lockFile = null;
             return false;
         }
     }
@@ -203,7 +230,7 @@ internal static class Commands
         return true;
     }
 
-    private static void PrintErrors(Terminal terminal, DevFileException exception)
+    public static void PrintErrors(Terminal terminal, DevFileException exception)
     {
         if (exception.Errors.Count == 0)
         {

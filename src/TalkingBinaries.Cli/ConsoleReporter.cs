@@ -13,6 +13,8 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
     private readonly Dictionary<string, int> _stepIndex = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seedPlugins = new(StringComparer.Ordinal);
 
+    public override void Warning(string message) => terminal.ErrorLine($"tb: {terminal.Yellow("warning")}: {message}");
+
     public override void RunStarting(DevFile devFile, IReadOnlyList<string> steps, string runId)
     {
         for (var i = 0; i < devFile.Steps.Count; i++)

@@ -16,8 +16,11 @@ var vars = new Option<string[]>("--var") { Description = "Set a variable: --var 
 var varFiles = new Option<string[]>("--var-file") { Description = "Read variables (and, under 'secrets:', secrets) from a YAML or JSON file (repeatable)." };
 var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plugins' debug lines." };
 var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
+var frozen = new Option<bool>("--frozen") { Description = "Refuse to run unless the DevFile's lock file exists and pins every plugin as declared (for CI)." };
+var probe = new Option<bool>("--probe") { Description = "Start each plugin to ask its version, protocol and capabilities (its handshake)." };
+var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
 
-var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor };
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -28,15 +31,27 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     VarFiles = parse.GetValue(varFiles) ?? [],
     Verbose = parse.GetValue(verbose),
     NoColor = parse.GetValue(noColor),
+    Frozen = parse.GetValue(frozen),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything.") { file, noColor };
 validate.SetAction(parse => Commands.Validate(parse.GetValue(file), parse.GetValue(noColor)));
 
+var install = new Command("install", "Install the packages the DevFile's plugins come from ('source:') into the plugin cache.") { file, noColor };
+install.SetAction((parse, _) => PluginCommands.InstallAsync(parse.GetValue(file), parse.GetValue(noColor)));
+
+var plugins = new Command("plugins", "List the DevFile's plugins: where each was found, its hash and lock status; warn about PATH.") { file, probe, json, noColor, install };
+plugins.SetAction((parse, _) => PluginCommands.ListAsync(parse.GetValue(file), parse.GetValue(probe), parse.GetValue(json), parse.GetValue(noColor), version));
+
+var lockCommand = new Command("lock", "Pin every plugin's source, version, executable and sha256 in the DevFile's lock file (DevFile.lock).") { file, noColor };
+lockCommand.SetAction((parse, _) => PluginCommands.LockAsync(parse.GetValue(file), parse.GetValue(noColor)));
+
 var root = new RootCommand("Talking Binaries: run workflows whose steps are plugins, any executable speaking JSON over stdin/stdout.")
 {
     run,
     validate,
+    plugins,
+    lockCommand,
 };
 
 // Never System.Console's streams (StandardStreams says why): on a terminal, their first write sets keypad mode and nothing

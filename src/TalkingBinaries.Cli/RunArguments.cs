@@ -19,4 +19,7 @@ internal sealed record RunArguments(string? File, string? Report, string Version
     public bool Verbose { get; init; }
 
     public bool NoColor { get; init; }
+
+    /// <summary>Refuse to run unless the lock file exists and pins every plugin (for CI).</summary>
+    public bool Frozen { get; init; }
 }

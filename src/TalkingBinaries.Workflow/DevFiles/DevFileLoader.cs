@@ -1,4 +1,6 @@
 using System.Text.Json;
+using TalkingBinaries.Hosting.Integrity;
+using TalkingBinaries.Hosting.Packages;
 using TalkingBinaries.Workflow.Variables;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -9,7 +11,7 @@ namespace TalkingBinaries.Workflow.DevFiles;
 public static partial class DevFileLoader
 {
     private static readonly string[] TopLevelKeys = ["plugins", "steps", "max_parallel", "vars", "secrets"];
-    private static readonly string[] PluginKeys = ["ref", "name", "path", "protocol", "warm"];
+    private static readonly string[] PluginKeys = ["ref", "name", "path", "source", "sha256", "protocol", "warm"];
     private static readonly string[] Protocols = ["v1", "seed"];
 
     /// <summary>Loads the DevFile at <paramref name="path"/>.</summary>
@@ -170,7 +172,32 @@ public static partial class DevFileLoader
         }
 
         var warm = !fields.ContainsKey("warm") || context.Boolean(fields, "warm");
-        return reference is null ? null : new PluginDefinition(reference, name, path, protocol, context.At(mapping.Start)) { Warm = warm };
+        PackageSource? source = null;
+        if (context.OptionalString(fields, "source") is { } sourceText)
+        {
+            if (!PackageSource.TryParse(sourceText, out source, out var problem))
+            {
+                context.Error(fields["source"].Start, $"'source': {problem}");
+            }
+            else if (name is not null || path is not null)
+            {
+                context.Error(fields["source"].Start, $"a plugin comes from one place: give 'source' or '{(path is not null ? "path" : "name")}', not both");
+            }
+        }
+
+        var sha256 = context.OptionalString(fields, "sha256");
+        if (sha256 is not null && !PluginDigest.IsValid(sha256))
+        {
+            context.Error(fields["sha256"].Start, $"'sha256' must be 64 hexadecimal digits, as 'sha256sum' prints them (for a package, see 'tb lock'), not '{sha256}'");
+            sha256 = null;
+        }
+
+        return reference is null ? null : new PluginDefinition(reference, name, path, protocol, context.At(mapping.Start))
+        {
+            Warm = warm,
+            Source = source,
+            Sha256 = sha256?.ToLowerInvariant(),
+        };
     }
 
     private static void CheckReferences(Context context, List<PluginDefinition> plugins, List<StepDefinition> steps)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TalkingBinaries.Hosting.Packages;
 
 namespace TalkingBinaries.Workflow.DevFiles;
 
@@ -90,6 +91,12 @@ public sealed record PluginDefinition(string Ref, string? Name, string? Path, Pl
 {
     /// <summary>False to give every step a process of its own even if the plugin is warm (<c>warm: false</c>).</summary>
     public bool Warm { get; init; } = true;
+
+    /// <summary>The package the plugin is installed from (<c>source</c>), instead of a name or path.</summary>
+    public PackageSource? Source { get; init; }
+
+    /// <summary>The SHA-256 the plugin must have (<c>sha256</c>), in lower-case hex; checked before it runs.</summary>
+    public string? Sha256 { get; init; }
 }
 
 /// <summary>An entry of <c>steps:</c>.</summary>

@@ -8,6 +8,11 @@ namespace TalkingBinaries.Workflow.Running;
 /// <remarks>Methods are called from reader threads; an observer must be thread-safe. Lines of a step arrive in order.</remarks>
 public abstract class RunObserver
 {
+    /// <summary>Something is worth saying before the run starts but does not stop it (a lock file that does not pin a plugin).</summary>
+    public virtual void Warning(string message)
+    {
+    }
+
     /// <summary>The run is about to start its first step.</summary>
     /// <param name="devFile">The DevFile being run.</param>
     /// <param name="steps">The names of the steps this run will run (all, or those <c>--step</c> selects), in file order.</param>

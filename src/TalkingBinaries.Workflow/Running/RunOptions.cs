@@ -1,6 +1,8 @@
 using System.Text.Json;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Hosting.Discovery;
+using TalkingBinaries.Hosting.Integrity;
+using TalkingBinaries.Workflow.Plugins;
 
 namespace TalkingBinaries.Workflow.Running;
 
@@ -34,4 +36,13 @@ public sealed record RunOptions
 
     /// <summary>Run only this step and the steps it waits for; null for every step.</summary>
     public string? Step { get; init; }
+
+    /// <summary>The DevFile's lock file, if it has one: every plugin it pins is checked before anything runs.</summary>
+    public PluginLock? Lock { get; init; }
+
+    /// <summary>Refuse to run without a <see cref="Lock"/> that pins every plugin as the DevFile declares it (<c>tb run --frozen</c>, for CI).</summary>
+    public bool Frozen { get; init; }
+
+    /// <summary>Hashes plugins whose hash is pinned (by <see cref="Lock"/> or a <c>sha256:</c> key), remembering what it hashed.</summary>
+    public PluginHashes Hashes { get; init; } = PluginHashes.ForCurrentUser();
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Planning;
+using TalkingBinaries.Workflow.Plugins;
 using TalkingBinaries.Workflow.Reporting;
 using TalkingBinaries.Workflow.Variables;
 
@@ -11,7 +11,7 @@ namespace TalkingBinaries.Workflow.Running;
 
 /// <summary>Runs a DevFile's steps, each as soon as the steps it waits for have succeeded, up to a limit at once.</summary>
 /// <remarks>
-/// Every plugin is located before the first step starts, so a missing plugin fails the run without running anything.
+/// Every plugin is located (and its pinned hash checked) before the first step starts, so a missing plugin fails the run without running anything.
 /// The run is three parts: a scheduler decides when each step runs, an executor per plugin runs it (warm pools for
 /// protocol v1, a process per step for the seed format), and an event router takes what plugins say to the observer,
 /// masked. A step's output is delivered to the observer as it arrives and drained before the step's outcome.
@@ -22,14 +22,20 @@ public sealed class WorkflowRunner
     private readonly RunObserver _observer;
     private readonly RunPlan _plan;
 
-    /// <summary>Prepares a run: locates every plugin the DevFile declares and picks the steps to run.</summary>
-    /// <exception cref="DevFileException">A plugin cannot be found (each error names the plugin's line), or <see cref="RunOptions.Step"/> names no step.</exception>
+    /// <summary>Prepares a run: locates every plugin the DevFile declares, checks the hashes pinned for them, and picks the steps to run.</summary>
+    /// <exception cref="DevFileException">A plugin cannot be found or does not match its pinned hash (each error names the plugin's line), or <see cref="RunOptions.Step"/> names no step.</exception>
     public WorkflowRunner(DevFile devFile, RunOptions options, RunObserver observer)
     {
         ArgumentNullException.ThrowIfNull(devFile);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
-        var executables = LocatePlugins(devFile, options.Locator);
+        var plugins = PluginResolver.Resolve(devFile, options.Locator);
+        foreach (var warning in PluginIntegrity.Verify(devFile, plugins, options.Lock, options.Frozen, options.Hashes))
+        {
+            observer.Warning(warning);
+        }
+
+        var executables = plugins.ToDictionary(plugin => plugin.Ref, plugin => plugin.Located.ExecutablePath, StringComparer.Ordinal);
         var graph = StepGraph.Build(devFile.Steps);
         if (options.Step is { } only && devFile.Steps.All(step => step.Name != only))
         {
@@ -42,29 +48,6 @@ public sealed class WorkflowRunner
 
     /// <summary>The most steps this run runs at once.</summary>
     public int MaxParallel => _plan.MaxParallel;
-
-    /// <summary>Finds the executable of every declared plugin, or throws with one error per missing one.</summary>
-    public static IReadOnlyDictionary<string, string> LocatePlugins(DevFile devFile, PluginLocator locator)
-    {
-        ArgumentNullException.ThrowIfNull(devFile);
-        ArgumentNullException.ThrowIfNull(locator);
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        var errors = new List<DevFileError>();
-        foreach (var plugin in devFile.Plugins)
-        {
-            try
-            {
-                found[plugin.Ref] = locator.Locate(new PluginReference(plugin.Ref, plugin.Name, plugin.Path, devFile.Directory));
-            }
-            catch (PluginNotFoundException exception)
-            {
-                errors.Add(new DevFileError(plugin.Location, $"plugin '{plugin.Ref}' not found; looked at: {string.Join("; ", exception.Tried)}. "
-                    + "Build it (./build.sh builds the bundled ones), fix its name or path, or put it on PATH."));
-            }
-        }
-
-        return errors.Count == 0 ? found : throw new DevFileException(errors);
-    }
 
     /// <summary>Runs the steps and reports how each ended.</summary>
     /// <param name="gracefulCancellationToken">Stops the running plugins gracefully (cancel, shutdown, SIGTERM) and skips the rest.</param>
