@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace TalkingBinaries.Cli.Tests;
@@ -101,7 +101,6 @@ internal sealed class NpmRegistry : IDisposable
                 version["dist"] = new JsonObject
                 {
                     ["tarball"] = $"{Url}{path}/-/{TarballName(manifest)}",
-                    ["shasum"] = Convert.ToHexStringLower(SHA1.HashData(tarball)),
                     ["integrity"] = "sha512-" + Convert.ToBase64String(SHA512.HashData(tarball)),
                 };
                 latest = manifest["version"]!.GetValue<string>();
@@ -114,7 +113,7 @@ internal sealed class NpmRegistry : IDisposable
             }
 
             var document = new JsonObject { ["name"] = path, ["dist-tags"] = new JsonObject { ["latest"] = latest }, ["versions"] = versions };
-            return JsonSerializer.SerializeToUtf8Bytes(document);
+            return Encoding.UTF8.GetBytes(document.ToJsonString());
         }
     }
 

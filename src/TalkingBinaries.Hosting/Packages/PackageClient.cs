@@ -82,7 +82,7 @@ internal static class PackageClient
                     said = string.Join(" | ", tail);
                 }
 
-                throw new PackageException($"cannot install {source}: '{client} {string.Join(' ', arguments)}' exited with code {process.ExitCode}: {said}");
+                throw new PackageException($"cannot install {source}: '{Path.GetFileName(client)} {string.Join(' ', arguments.TakeWhile(argument => !argument.StartsWith('-')))}' exited with code {process.ExitCode}: {said}");
             }
         }
     }
