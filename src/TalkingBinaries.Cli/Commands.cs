@@ -66,7 +66,7 @@ internal static class Commands
         // A plugin from a package is installed on first need, before anything runs.
         if (!await PackageInstalls.EnsureAsync(terminal, devFile, locator.Packages, interruption.Stop))
         {
-            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Interrupted;
+            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Stopped(interruption.Signal);
         }
 
         var options = new RunOptions
@@ -105,12 +105,7 @@ internal static class Commands
         {
             RunStatus.Succeeded => ExitCodes.Success,
             RunStatus.TimedOut => ExitCodes.TimedOut,
-            RunStatus.Cancelled => interruption.Signal switch
-            {
-                PosixSignal.SIGTERM => ExitCodes.Terminated,
-                PosixSignal.SIGHUP => ExitCodes.HungUp,
-                _ => ExitCodes.Interrupted,
-            },
+            RunStatus.Cancelled => ExitCodes.Stopped(interruption.Signal),
             _ => ExitCodes.StepFailed,
         };
     }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace TalkingBinaries.Cli;
 
 /// <summary>tb's exit codes (README, "Exit codes").</summary>
@@ -23,4 +25,12 @@ internal static class ExitCodes
 
     /// <summary>Stopped by SIGTERM (128 + SIGTERM).</summary>
     public const int Terminated = 143;
+
+    /// <summary>The exit code for a stop by <paramref name="signal"/>: SIGINT (or none known) 130, SIGTERM 143, SIGHUP 129.</summary>
+    public static int Stopped(PosixSignal? signal) => signal switch
+    {
+        PosixSignal.SIGTERM => Terminated,
+        PosixSignal.SIGHUP => HungUp,
+        _ => Interrupted,
+    };
 }

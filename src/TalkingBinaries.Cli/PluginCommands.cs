@@ -26,7 +26,7 @@ internal static class PluginCommands
         using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
         if (!await PackageInstalls.EnsureAsync(terminal, devFile, locator.Packages, interruption.Stop))
         {
-            return ExitCodes.UsageOrConfig;
+            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Stopped(interruption.Signal);
         }
 
         var packaged = devFile.Plugins.Count(plugin => plugin.Source is not null);
@@ -47,7 +47,7 @@ internal static class PluginCommands
         using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
         if (!await PackageInstalls.EnsureAsync(terminal, devFile, locator.Packages, interruption.Stop))
         {
-            return ExitCodes.UsageOrConfig;
+            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Stopped(interruption.Signal);
         }
 
         PluginLock written;

@@ -16,6 +16,7 @@ internal sealed class NpmRegistry : IDisposable
     private readonly HttpListener _listener = new();
     private readonly Dictionary<string, (JsonObject Manifest, byte[] Tarball)> _packages = new(StringComparer.Ordinal);
     private readonly Task _serving;
+    private readonly CancellationTokenSource _closing = new();
 
     public NpmRegistry()
     {
@@ -35,6 +36,9 @@ internal sealed class NpmRegistry : IDisposable
 
     public int Requests { get; private set; }
 
+    /// <summary>While true, requests get no answer: a registry that hangs, as one behind a dead proxy does.</summary>
+    public bool Stalled { get; set; }
+
     /// <summary>Publishes the tarball <paramref name="tarball"/> (from <c>npm pack</c>) whose package.json is <paramref name="manifest"/>.</summary>
     public void Publish(JsonObject manifest, string tarball)
     {
@@ -48,9 +52,11 @@ internal sealed class NpmRegistry : IDisposable
 
     public void Dispose()
     {
+        _closing.Cancel();
         _listener.Stop();
         _listener.Close();
         _serving.Wait(TimeSpan.FromSeconds(5));
+        _closing.Dispose();
     }
 
     private async Task ServeAsync()
@@ -68,6 +74,12 @@ internal sealed class NpmRegistry : IDisposable
             }
 
             Requests++;
+            if (Stalled)
+            {
+                _ = Task.Delay(Timeout.Infinite, _closing.Token).ContinueWith(_ => context.Response.Abort(), TaskScheduler.Default);
+                continue;
+            }
+
             using var response = context.Response;
             var path = Uri.UnescapeDataString(context.Request.Url!.AbsolutePath.TrimStart('/'));
             var body = Answer(path, out var contentType);

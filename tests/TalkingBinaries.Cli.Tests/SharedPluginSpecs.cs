@@ -177,6 +177,51 @@ public sealed class SharedPluginSpecs : IClassFixture<PackageFeeds>, IDisposable
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
     }
 
+    [Fact]
+    public async Task Two_installs_of_one_package_at_once_both_succeed_and_leave_one_install()
+    {
+        WriteDevFile(NuGetSource());
+
+        using var first = StartTb("plugins", "install");
+        using var second = StartTb("plugins", "install");
+
+        Assert.True(await first.WaitAsync(Deadline.After(120)) == 0, first.Stderr);
+        Assert.True(await second.WaitAsync(Deadline.After(120)) == 0, second.Stderr);
+        var versions = Path.Combine(Cache, "tb", "plugins", "nuget", PackageFeeds.NuGetId.ToLowerInvariant());
+        Assert.Equal(["1.2.3"], Directory.EnumerateFileSystemEntries(versions).Select(Path.GetFileName));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Cache, "tb", "plugins", ".staging")));
+        using var run = await TbAsync("run");
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_during_an_install_stops_the_client_and_leaves_no_install_and_no_process_behind()
+    {
+        WriteDevFile(NpmSource);
+        _feeds.Npm.Stalled = true;
+        try
+        {
+            using var tb = StartTb("run");
+            await tb.WaitForErrorAsync($"tb: installing {NpmSource}", Deadline.After(30));
+            var asked = _feeds.Npm.Requests;
+            while (_feeds.Npm.Requests == asked)
+            {
+                await Task.Delay(20, Deadline.After(30));
+            }
+
+            tb.Signal("INT");
+
+            Assert.Equal(130, await tb.WaitAsync(Deadline.After(30)));
+            Assert.Contains($"tb: error: installing {NpmSource} was interrupted; nothing was left in the cache", tb.Stderr, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(Cache, "tb", "plugins", "npm", _feeds.NpmName)));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Cache, "tb", "plugins", ".staging")));
+        }
+        finally
+        {
+            _feeds.Npm.Stalled = false;
+        }
+    }
+
     private void WriteDevFile(string source) =>
         File.WriteAllText(Path.Combine(Project, "DevFile"), $"""
             plugins:
@@ -199,7 +244,7 @@ public sealed class SharedPluginSpecs : IClassFixture<PackageFeeds>, IDisposable
             : Directory.EnumerateFiles(Path.Combine(root), "*.js", SearchOption.AllDirectories).First(file => !file.Contains("/.bin/", StringComparison.Ordinal));
     }
 
-    private async Task<Tb> TbAsync(params string[] arguments)
+    private Tb StartTb(params string[] arguments)
     {
         var environment = new Dictionary<string, string>
         {
@@ -208,7 +253,12 @@ public sealed class SharedPluginSpecs : IClassFixture<PackageFeeds>, IDisposable
             ["npm_config_registry"] = _feeds.Npm.Url,
             ["npm_config_cache"] = Path.Combine(_directory.FullName, "npm-cache"),
         };
-        var tb = Tb.StartExecutable(Project, TestExecutables.Tb, environment, arguments);
+        return Tb.StartExecutable(Project, TestExecutables.Tb, environment, arguments);
+    }
+
+    private async Task<Tb> TbAsync(params string[] arguments)
+    {
+        var tb = StartTb(arguments);
         await tb.WaitAsync(Deadline.After(120));
         return tb;
     }
