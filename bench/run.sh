@@ -78,6 +78,17 @@ load_root=$(harness wall "$runs" . dist/tb validate)
 per_step=$(echo "scale=2; ($load_many - $load_root) * 1000 / ($steps - 2)" | bc | sed 's/^\./0./; s/^-\./-0./')
 row "8. \`tb validate\` of the $steps-step DevFile" "$load_many ms ($per_step µs a step more)" "root DevFile (2 steps) $load_root ms" "$(ratio "$load_many" "$load_root") x"
 
+# 9. The root DevFile with its plugins pinned in a lock file: the hashes come from the cache, not from reading the plugins.
+for variant in plain locked; do
+  mkdir -p "$work/$variant" && cp DevFile "$work/$variant/" && ln -s "$PWD/dist" "$work/$variant/dist"
+done
+export XDG_CACHE_HOME="$work/cache"
+dist/tb lock -f "$work/locked/DevFile" > /dev/null
+locked=$(harness wall "$runs" "$work/locked" "$PWD/dist/tb" run)
+plain=$(harness wall "$runs" "$work/plain" "$PWD/dist/tb" run)
+unset XDG_CACHE_HOME
+row "9. root DevFile, plugins checked against DevFile.lock" "$locked ms" "no lock file $plain ms" "$(ratio "$locked" "$plain") x"
+
 table=$(printf '| figure | measured | baseline | ratio |\n|---|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
 if ! $quick; then
