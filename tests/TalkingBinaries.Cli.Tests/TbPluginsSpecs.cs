@@ -153,6 +153,30 @@ public sealed class TbPluginsSpecs : IDisposable
         Assert.Matches(@"\ntest +path +\S+ +[0-9a-f]{12} +not pinned +\S+ \S+ +v1 +", list.Stdout);
     }
 
+    [Fact]
+    public async Task A_bundled_plugin_that_shadows_one_on_PATH_is_named_in_a_warning_not_called_undeclared()
+    {
+        CopyPlugin(Path.Combine(SecondOnPath, "tb-echo"));
+        WriteDevFile("""
+            plugins:
+              - ref: echo
+            steps:
+              - name: a
+                plugin: echo
+            """);
+
+        var tb = Tb.StartExecutable(Project, Path.Combine(TestExecutables.RepositoryRoot, "dist", "tb"), Environment(), "plugins");
+        using (tb)
+        {
+            Assert.Equal(0, await tb.WaitAsync(Deadline.After(60)));
+        }
+
+        Assert.Matches(@"\necho +bundled +" + Regex(Path.Combine(TestExecutables.RepositoryRoot, "dist", "plugin-echo")), tb.Stdout);
+        Assert.Equal(
+            $"tb: warning: plugin 'echo': the bundled {Path.Combine(TestExecutables.RepositoryRoot, "dist", "plugin-echo")} shadows {Path.Combine(SecondOnPath, "tb-echo")} on PATH; the bundled one runs (give the entry 'name: tb-echo' to run the other)\n",
+            tb.Stderr);
+    }
+
     private static string Regex(string text) => System.Text.RegularExpressions.Regex.Escape(text);
 
     private static string TwoPlugins(bool second) => $"""
@@ -175,14 +199,15 @@ public sealed class TbPluginsSpecs : IDisposable
 
     private void WriteDevFile(string text) => File.WriteAllText(DevFilePath, text);
 
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["XDG_CACHE_HOME"] = Path.Combine(_directory.FullName, "cache"),
+        ["PATH"] = $"{FirstOnPath}:{SecondOnPath}:/usr/bin:/bin",
+    };
+
     private async Task<Tb> TbAsync(params string[] arguments)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["XDG_CACHE_HOME"] = Path.Combine(_directory.FullName, "cache"),
-            ["PATH"] = $"{FirstOnPath}:{SecondOnPath}:/usr/bin:/bin",
-        };
-        var tb = Tb.StartExecutable(Project, TestExecutables.Tb, environment, arguments);
+        var tb = Tb.StartExecutable(Project, TestExecutables.Tb, Environment(), arguments);
         await tb.WaitAsync(Deadline.After(60));
         return tb;
     }

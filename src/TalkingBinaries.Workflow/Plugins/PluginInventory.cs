@@ -27,13 +27,23 @@ public sealed record PluginInventory(IReadOnlyList<PluginListing> Plugins, IRead
             var fileName = plugin.Source is null && plugin.Path is null
                 ? plugin.Name is { } name ? name.Contains('/', StringComparison.Ordinal) ? null : name : PluginLocator.PathConventionPrefix + plugin.Ref
                 : null;
-            if (fileName is null || listing.Located?.FoundBy is PluginFoundBy.Bundled)
+            if (fileName is null)
             {
                 continue;
             }
 
             lookedUpOnPath.Add(fileName);
             var onPath = locator.FindAllOnPath(fileName);
+            if (listing.Located is { FoundBy: PluginFoundBy.Bundled } bundled)
+            {
+                foreach (var (path, _) in onPath)
+                {
+                    warnings.Add($"plugin '{plugin.Ref}': the bundled {bundled.ExecutablePath} shadows {path} on PATH; the bundled one runs (give the entry 'name: {fileName}' to run the other)");
+                }
+
+                continue;
+            }
+
             foreach (var (path, executable) in onPath.Where(candidate => !candidate.Executable))
             {
                 warnings.Add($"plugin '{plugin.Ref}': {path} is named like it but is not executable (chmod +x it, or remove it)");
