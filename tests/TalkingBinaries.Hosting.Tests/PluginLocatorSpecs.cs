@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using TalkingBinaries.Hosting.Discovery;
+using TalkingBinaries.Hosting.Packages;
 
 namespace TalkingBinaries.Hosting.Tests;
 
@@ -314,6 +315,141 @@ public sealed class PluginLocatorSpecs : IDisposable
 
         Assert.Equal([$"{plugin} (not executable: chmod +x it)"], failure.Tried);
         Assert.Contains("not executable", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_rule_says_how_it_found_the_plugin()
+    {
+        var explicitPath = CreateFile("project/tools/explicit", Executable);
+        CreateFile("project/dist/named", Executable);
+        var onPath = CreateFile("bin/bare-name", Executable);
+        var bundled = CreateFile("bundled/plugin-echo", Executable);
+        var conventional = CreateFile("bin/tb-shell", Executable);
+        var locator = new PluginLocator(PathOf("bin"), Dir("bundled"));
+
+        LocatedPlugin Find(string reference, string? name = null, string? path = null) =>
+            locator.Find(new PluginReference(reference, name, path, Dir("project")));
+
+        Assert.Equal(new LocatedPlugin(explicitPath, PluginFoundBy.Path), Find("a", path: "tools/explicit"));
+        Assert.Equal(new LocatedPlugin(Dir("project/dist/named"), PluginFoundBy.Name), Find("b", name: "dist/named"));
+        Assert.Equal(new LocatedPlugin(onPath, PluginFoundBy.SearchPath), Find("c", name: "bare-name"));
+        Assert.Equal(new LocatedPlugin(bundled, PluginFoundBy.Bundled), Find("echo"));
+        Assert.Equal(new LocatedPlugin(conventional, PluginFoundBy.PathConvention), Find("shell"));
+    }
+
+    [Fact]
+    public void A_plugin_with_a_source_is_found_in_the_package_cache_with_its_package()
+    {
+        var cache = new PackageCache(Dir("cache"));
+        var source = PackageSource.Parse("npm:@acme/tb-lint@2.0.0");
+        var modules = FakePackages.InstallNpm(cache, source, "\"cli.js\"");
+        CreateFile("bin/tb-lint", Executable);
+        var locator = new PluginLocator(PathOf("bin"), Dir("bundled"), cache);
+
+        var found = locator.Find(new PluginReference("lint", Name: null, Path: null, BaseDirectory: Dir("project")) { Source = source });
+
+        Assert.Equal(Path.Combine(modules, ".bin", "tb-lint"), found.ExecutablePath);
+        Assert.Equal(PluginFoundBy.Package, found.FoundBy);
+        Assert.NotNull(found.Package);
+        Assert.Equal(source, found.Package.Source);
+        Assert.Equal(cache.DirectoryFor(source), found.Package.Directory);
+        Assert.Equal(modules, found.Package.ContentDirectory);
+    }
+
+    [Fact]
+    public void A_dotnet_tool_from_the_cache_runs_its_launcher()
+    {
+        var cache = new PackageCache(Dir("cache"));
+        var source = PackageSource.Parse("nuget:Acme.Lint@1.0.0");
+        FakePackages.InstallTool(cache, source, "tb-lint");
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null, cache);
+
+        var found = locator.Find(new PluginReference("lint", Name: null, Path: null, BaseDirectory: Dir("project")) { Source = source });
+
+        Assert.Equal(Path.Combine(cache.DirectoryFor(source), "tb-lint"), found.ExecutablePath);
+        Assert.Equal(PluginFoundBy.Package, found.FoundBy);
+    }
+
+    [Fact]
+    public void A_source_that_is_not_installed_is_not_looked_for_elsewhere_and_says_to_install_it()
+    {
+        var cache = new PackageCache(Dir("cache"));
+        CreateFile("bundled/plugin-lint", Executable);
+        CreateFile("bin/tb-lint", Executable);
+        var locator = new PluginLocator(PathOf("bin"), Dir("bundled"), cache);
+        var source = PackageSource.Parse("npm:tb-lint@2.0.0");
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Find(new PluginReference("lint", Name: null, Path: null, BaseDirectory: Dir("project")) { Source = source }));
+
+        var tried = Assert.Single(failure.Tried);
+        Assert.Equal($"npm:tb-lint@2.0.0 (not installed in {cache.Root}: 'tb plugins install' installs it, and 'tb run' does on first need)", tried);
+    }
+
+    [Fact]
+    public void A_source_with_no_package_cache_to_look_in_is_not_found()
+    {
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Find(new PluginReference("lint", null, null, Dir("project")) { Source = PackageSource.Parse("npm:tb-lint@2.0.0") }));
+
+        Assert.Equal(["npm:tb-lint@2.0.0 (no package cache to look in)"], failure.Tried);
+    }
+
+    [Fact]
+    public void An_installed_package_with_no_command_for_the_plugin_throws_the_packages_problem()
+    {
+        var cache = new PackageCache(Dir("cache"));
+        var source = PackageSource.Parse("npm:tools@1.0.0");
+        FakePackages.InstallNpm(cache, source, """{"tb-lint":"cli.js","tb-fmt":"cli.js"}""");
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null, cache);
+
+        var failure = Assert.Throws<PackageException>(() => locator.Find(new PluginReference("test", null, null, Dir("project")) { Source = source }));
+
+        Assert.Contains("none is named 'test' or 'tb-test'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_package_command_whose_link_leads_nowhere_is_not_found_and_named_as_such()
+    {
+        var cache = new PackageCache(Dir("cache"));
+        var source = PackageSource.Parse("npm:tb-lint@2.0.0");
+        var modules = FakePackages.InstallNpm(cache, source, "\"cli.js\"");
+        File.Delete(Path.Combine(modules, "tb-lint", "cli.js"));
+        var locator = new PluginLocator(searchPath: null, bundledDirectory: null, cache);
+
+        var failure = Assert.Throws<PluginNotFoundException>(() => locator.Find(new PluginReference("lint", null, null, Dir("project")) { Source = source }));
+
+        Assert.Equal([$"{Path.Combine(modules, ".bin", "tb-lint")} (dangling symlink)"], failure.Tried);
+    }
+
+    [Fact]
+    public void Every_file_of_a_name_on_PATH_is_listed_in_PATH_order_with_whether_it_can_run()
+    {
+        var first = CreateFile("first/tb-x", NotExecutable);
+        var second = CreateFile("second/tb-x", Executable);
+        Directory.CreateDirectory(Path.Combine(Dir("third"), "tb-x"));
+        var fourth = CreateFile("fourth/tb-x", Executable);
+        var locator = new PluginLocator(PathOf("missing", "first", "second", "third", "fourth"), bundledDirectory: null);
+
+        var found = locator.FindAllOnPath("tb-x");
+
+        Assert.Equal([(first, false), (second, true), (fourth, true)], found);
+    }
+
+    [Fact]
+    public void Every_tb_file_on_PATH_is_listed_by_name_with_the_first_one_winning()
+    {
+        var first = CreateFile("first/tb-a", Executable);
+        CreateFile("second/tb-a", Executable);
+        var other = CreateFile("second/tb-b", NotExecutable);
+        CreateFile("second/plugin-c", Executable);
+        CreateFile("second/TB-d", Executable);
+        Directory.CreateDirectory(Path.Combine(Dir("second"), "tb-directory"));
+        var locator = new PluginLocator(PathOf("missing", "first", "second"), bundledDirectory: null);
+
+        var found = locator.FindConventionalOnPath();
+
+        Assert.Equal(new Dictionary<string, string> { ["tb-a"] = first, ["tb-b"] = other }, found);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TalkingBinaries.Hosting.Packages;
 using TalkingBinaries.Workflow.DevFiles;
 
 namespace TalkingBinaries.Workflow.Tests;
@@ -719,6 +720,91 @@ public sealed class DevFileLoaderSpecs
 
         Assert.Equal($"no DevFile in {nested} or any directory above it; create one (see docs/devfile.md) or pass -f FILE", failure.Message);
         Assert.Empty(failure.Errors);
+    }
+
+    [Fact]
+    public void A_plugin_source_and_its_sha256_are_read()
+    {
+        var digest = new string('a', 64);
+        var devFile = DevFileLoader.Parse(
+            $"""
+            plugins:
+              - ref: lint
+                source: npm:@acme/tb-lint@2.0.0
+                sha256: {digest}
+              - ref: fmt
+                source: nuget:Acme.Fmt@1.2.3
+            steps:
+              - name: a
+                plugin: lint
+            """,
+            DevFilePath);
+
+        Assert.Equal(new PackageSource(PackageEcosystem.Npm, "@acme/tb-lint", "2.0.0"), devFile.Plugin("lint").Source);
+        Assert.Equal(digest, devFile.Plugin("lint").Sha256);
+        Assert.Equal(new PackageSource(PackageEcosystem.NuGet, "Acme.Fmt", "1.2.3"), devFile.Plugin("fmt").Source);
+        Assert.Null(devFile.Plugin("fmt").Sha256);
+        Assert.Null(devFile.Plugin("fmt").Name);
+        Assert.Null(devFile.Plugin("fmt").Path);
+    }
+
+    [Theory]
+    [InlineData("some-plugin@1.2.3", "'source': 'some-plugin@1.2.3' names no package source; write nuget:Some.Plugin@1.2.3 or npm:some-plugin@1.2.3")]
+    [InlineData("npm:some-plugin", "'source': 'npm:some-plugin' has no version; pin one, as in npm:some-plugin@1.2.3")]
+    [InlineData("npm:some-plugin@^1.2", "'source': '^1.2' is not an exact version; pin one, such as 1.2.3 (ranges and tags like 'latest' would let a run change under you)")]
+    [InlineData("npm:some-plugin@latest", "'source': 'latest' is not an exact version; pin one, such as 1.2.3 (ranges and tags like 'latest' would let a run change under you)")]
+    [InlineData("'npm:../x@1.0.0'", "'source': '../x' is not an npm package name (lower case, digits, '-', '.', '_', '~', with an optional @scope/); write npm:some-plugin@1.2.3")]
+    [InlineData("nuget:-x@1.0.0", "'source': '-x' is not a NuGet package id (letters, digits, '.', '_' and '-'); write nuget:Some.Plugin@1.2.3")]
+    public void A_source_that_is_not_a_pinned_package_is_an_error_on_its_line_saying_how_to_write_it(string source, string message)
+    {
+        var error = SingleError($"plugins:\n  - ref: lint\n    source: {source}\nsteps:\n  - name: a\n    plugin: lint\n");
+
+        Assert.Equal(new SourceLocation(DevFilePath, 3, 13), error.Location);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void A_source_written_as_a_block_scalar_keeps_no_newline_and_is_refused()
+    {
+        var error = SingleError("plugins:\n  - ref: lint\n    source: |\n      npm:some-plugin@1.2.3\nsteps:\n  - name: a\n    plugin: lint\n");
+
+        Assert.Equal(3, error.Location.Line);
+        Assert.StartsWith("'source': '1.2.3\n' is not an exact version", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("name: tb-lint", "name")]
+    [InlineData("path: ./tools/lint", "path")]
+    public void A_source_with_a_name_or_path_is_an_error_saying_to_give_one(string other, string key)
+    {
+        var error = SingleError($"plugins:\n  - ref: lint\n    {other}\n    source: npm:tb-lint@1.0.0\nsteps:\n  - name: a\n    plugin: lint\n");
+
+        Assert.Equal(4, error.Location.Line);
+        Assert.Equal($"a plugin comes from one place: give 'source' or '{key}', not both", error.Message);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0")]
+    [InlineData("g123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    public void A_sha256_that_is_not_64_hex_digits_is_an_error_on_its_line(string digest)
+    {
+        var error = SingleError($"plugins:\n  - ref: lint\n    path: ./lint\n    sha256: {digest}\nsteps:\n  - name: a\n    plugin: lint\n");
+
+        Assert.Equal(new SourceLocation(DevFilePath, 4, 13), error.Location);
+        Assert.Equal($"'sha256' must be 64 hexadecimal digits, as 'sha256sum' prints them (for a package, see 'tb lock'), not '{digest}'", error.Message);
+    }
+
+    [Fact]
+    public void An_upper_case_sha256_is_kept_in_lower_case()
+    {
+        var devFile = DevFileLoader.Parse(
+            "plugins:\n  - ref: lint\n    path: ./lint\n    sha256: 0123456789ABCDEF0123456789abcdef0123456789ABCDEF0123456789ABCDEF\nsteps:\n  - name: a\n    plugin: lint\n",
+            DevFilePath);
+
+        Assert.Equal("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", devFile.Plugin("lint").Sha256);
     }
 
     private static JsonElement ConfigOf(string configYaml)

@@ -1,5 +1,6 @@
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Hosting.Discovery;
+using TalkingBinaries.Hosting.Integrity;
 using TalkingBinaries.Tests;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
@@ -276,6 +277,58 @@ public sealed class WorkflowRunnerSpecs : IDisposable
         Assert.Equal([StepStatus.Cancelled, StepStatus.Skipped], report.Steps.Select(step => step.Status));
         Assert.Equal(15, report.Steps[0].Signal);
         Assert.Empty(await ProcessTable.SurvivorsAsync([report.Steps[0].Pid!.Value, child]));
+    }
+
+    [Fact]
+    public void A_plugin_that_does_not_match_its_sha256_stops_the_run_before_anything_starts()
+    {
+        var wrong = new string('0', 64);
+        var actual = new PluginHashes(cacheFile: null).HashFile(TestExecutables.Echo);
+        var devFile = Write($"""
+            plugins:
+              - ref: shell
+                path: {TestExecutables.Shell}
+              - ref: echo
+                path: {TestExecutables.Echo}
+                sha256: {wrong}
+            steps:
+              - name: first
+                plugin: shell
+                config:
+                  commands:
+                    - touch {Path.Combine(_directory.FullName, "ran")}
+              - name: second
+                plugin: echo
+            """);
+
+        var failure = Assert.Throws<DevFileException>(() => new WorkflowRunner(devFile, Options() with { Hashes = new PluginHashes(cacheFile: null) }, _observer));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal(new SourceLocation(devFile.Path, 4, 5), error.Location);
+        Assert.Contains($"plugin 'echo' ({TestExecutables.Echo}) does not match its 'sha256:' in the DevFile: expected sha256 {wrong}, found {actual}", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_observer.Calls);
+        Assert.False(File.Exists(Path.Combine(_directory.FullName, "ran")));
+    }
+
+    [Fact]
+    public async Task A_plugin_that_matches_its_sha256_runs()
+    {
+        var devFile = Write($"""
+            plugins:
+              - ref: echo
+                path: {TestExecutables.Echo}
+                sha256: {new PluginHashes(cacheFile: null).HashFile(TestExecutables.Echo).ToUpperInvariant()}
+            steps:
+              - name: first
+                plugin: echo
+                config:
+                  say: pinned
+            """);
+
+        var report = await new WorkflowRunner(devFile, Options() with { Hashes = new PluginHashes(cacheFile: null) }, _observer).RunAsync(Deadline.After());
+
+        Assert.Equal(RunStatus.Succeeded, report.Status);
+        Assert.Equal(["pinned"], _observer.TextOf("first"));
     }
 
     private DevFile Write(string text)

@@ -66,11 +66,22 @@ public sealed class PluginHashes
         var root = new DirectoryInfo(Path.GetFullPath(directory));
         var files = new List<string>();
         Collect(root, string.Empty, ignored ?? [], files);
-        files.Sort(StringComparer.Ordinal);
+        files.Sort(ByUtf8Bytes);
         var listing = new StringBuilder();
         foreach (var relative in files)
         {
-            listing.Append(HashFile(Path.Combine(root.FullName, relative))).Append("  ").Append(relative).Append('\n');
+            // sha256sum escapes a name with a backslash or line break: a '\' before the line, and \\, \n, \r in the name.
+            var hash = HashFile(Path.Combine(root.FullName, relative));
+            if (relative.AsSpan().IndexOfAny('\\', '\n', '\r') >= 0)
+            {
+                listing.Append('\\').Append(hash).Append("  ")
+                    .Append(relative.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal))
+                    .Append('\n');
+            }
+            else
+            {
+                listing.Append(hash).Append("  ").Append(relative).Append('\n');
+            }
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(listing.ToString())));
@@ -93,7 +104,8 @@ public sealed class PluginHashes
             }
 
             var builder = new StringBuilder();
-            foreach (var (path, entry) in _entries.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            // A path with a line break would read back as another path's entry: such files are hashed every time.
+            foreach (var (path, entry) in _entries.Where(pair => pair.Key.AsSpan().IndexOfAny('\n', '\r') < 0).OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
                 builder.Append(CultureInfo.InvariantCulture, $"{entry.Hash}\t{entry.Size}\t{entry.Time}\t{path}\n");
             }
@@ -113,6 +125,25 @@ public sealed class PluginHashes
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // Only the next run's speed depends on it.
+        }
+    }
+
+    /// <summary>The order of <c>LC_ALL=C sort</c>: by UTF-8 bytes, which is code point order (UTF-16 ordinal puts surrogates before U+E000-U+FFFF).</summary>
+    private static int ByUtf8Bytes(string left, string right)
+    {
+        var (a, b) = (left.EnumerateRunes(), right.EnumerateRunes());
+        while (true)
+        {
+            var (moreA, moreB) = (a.MoveNext(), b.MoveNext());
+            if (!moreA || !moreB)
+            {
+                return moreA.CompareTo(moreB);
+            }
+
+            if (a.Current.Value != b.Current.Value)
+            {
+                return a.Current.Value.CompareTo(b.Current.Value);
+            }
         }
     }
 
@@ -155,7 +186,8 @@ public sealed class PluginHashes
             foreach (var line in File.ReadLines(_cacheFile))
             {
                 var fields = line.Split('\t', 4);
-                if (fields.Length == 4 && fields[0].Length == 64
+                // A hash read back is trusted as the file's, so a line that is not one is dropped, never returned.
+                if (fields.Length == 4 && PluginDigest.IsValid(fields[0]) && !fields[0].Any(char.IsAsciiLetterUpper)
                     && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
                     && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var time))
                 {

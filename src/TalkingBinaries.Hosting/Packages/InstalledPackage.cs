@@ -35,6 +35,7 @@ public sealed record InstalledPackage(PackageSource Source, string Directory, IR
     }
 
     /// <summary>Reads what the package installed in <paramref name="directory"/> offers; null when it holds no complete install.</summary>
+    /// <exception cref="PackageException">The install is damaged (an npm manifest that is not a JSON object).</exception>
     internal static InstalledPackage? Read(PackageSource source, string directory)
     {
         if (!System.IO.Directory.Exists(directory))
@@ -76,8 +77,23 @@ public sealed record InstalledPackage(PackageSource Source, string Directory, IR
         }
 
         var commands = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var document = JsonDocument.Parse(File.ReadAllBytes(manifest)))
+        JsonDocument document;
+        try
         {
+            document = JsonDocument.Parse(File.ReadAllBytes(manifest));
+        }
+        catch (JsonException exception)
+        {
+            throw Broken(manifest, directory, $"is not valid JSON ({exception.Message})");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Broken(manifest, directory, "is not a JSON object");
+            }
+
             // "bin" is a path (the command is the package's name without its scope) or a map of command names to paths.
             var bin = document.RootElement.TryGetProperty("bin", out var value) ? value : default;
             if (bin.ValueKind == JsonValueKind.String)
@@ -96,4 +112,7 @@ public sealed record InstalledPackage(PackageSource Source, string Directory, IR
 
         return new InstalledPackage(source, directory, commands, modules);
     }
+
+    private static PackageException Broken(string manifest, string directory, string problem) =>
+        new($"{manifest} {problem}: the install is damaged; remove {directory} and run 'tb plugins install'");
 }

@@ -44,6 +44,7 @@ public sealed class PackageCache
     }
 
     /// <summary>The installed package, or null when it is not in the cache.</summary>
+    /// <exception cref="PackageException">Its directory holds a damaged install; the message says to remove it.</exception>
     public InstalledPackage? Find(PackageSource source) => InstalledPackage.Read(source, DirectoryFor(source));
 
     /// <summary>Installs <paramref name="source"/> unless it is in the cache already, and returns it.</summary>

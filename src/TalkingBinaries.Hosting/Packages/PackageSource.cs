@@ -65,12 +65,13 @@ public sealed partial record PackageSource(PackageEcosystem Ecosystem, string Na
     /// <summary>The source as written in a DevFile: <c>nuget:Some.Plugin@1.2.3</c>.</summary>
     public override string ToString() => $"{(Ecosystem == PackageEcosystem.NuGet ? NuGetPrefix : NpmPrefix)}{Name}@{Version}";
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")]
+    // \z, not $: '$' also matches before a final newline, which a YAML block scalar ('source: |') leaves on the text.
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}\z")]
     private static partial Regex NuGetId();
 
-    [GeneratedRegex(@"^(@[a-z0-9~][a-z0-9\-._~]*/)?[a-z0-9~][a-z0-9\-._~]{0,213}$")]
+    [GeneratedRegex(@"^(@[a-z0-9~][a-z0-9\-._~]*/)?[a-z0-9~][a-z0-9\-._~]{0,213}\z")]
     private static partial Regex NpmName();
 
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+){1,3}(-[0-9A-Za-z\-.]+)?(\+[0-9A-Za-z\-.]+)?$")]
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+){1,3}(-[0-9A-Za-z\-.]+)?(\+[0-9A-Za-z\-.]+)?\z")]
     private static partial Regex ExactVersion();
 }

@@ -19,7 +19,8 @@ public sealed record PluginInventory(IReadOnlyList<PluginListing> Plugins, IRead
         ArgumentNullException.ThrowIfNull(hashes);
         var listings = new List<PluginListing>();
         var warnings = new List<string>();
-        var lookedUpOnPath = new HashSet<string>(StringComparer.Ordinal);
+        // tb-<ref> of every declared plugin counts as declared, however the plugin is found (a path, a bundled plugin).
+        var lookedUpOnPath = devFile.Plugins.Select(plugin => PluginLocator.PathConventionPrefix + plugin.Ref).ToHashSet(StringComparer.Ordinal);
         foreach (var plugin in devFile.Plugins)
         {
             var listing = List(devFile, plugin, locator, lockFile, hashes);

@@ -42,7 +42,20 @@ public static class PluginResolver
     {
         ArgumentNullException.ThrowIfNull(devFile);
         ArgumentNullException.ThrowIfNull(cache);
-        return devFile.Plugins.Where(plugin => plugin.Source is { } source && cache.Find(source) is null).ToList();
+        return devFile.Plugins.Where(plugin => plugin.Source is { } source && !IsInstalled(cache, source)).ToList();
+    }
+
+    private static bool IsInstalled(PackageCache cache, PackageSource source)
+    {
+        try
+        {
+            return cache.Find(source) is not null;
+        }
+        catch (PackageException)
+        {
+            // A damaged install is not installed over; Resolve reports it with what to do.
+            return true;
+        }
     }
 
     /// <summary>How <paramref name="plugin"/> is named to a <see cref="PluginLocator"/>.</summary>

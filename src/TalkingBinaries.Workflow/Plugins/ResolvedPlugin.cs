@@ -37,7 +37,10 @@ public sealed record ResolvedPlugin(PluginDefinition Definition, LocatedPlugin L
     {
         var root = Located.Package?.Directory ?? baseDirectory;
         var relative = Path.GetRelativePath(root, Located.ExecutablePath);
-        return Located.Package is not null || !relative.StartsWith("..", StringComparison.Ordinal) ? relative : Located.ExecutablePath;
+
+        // Outside is "..", or "../" first: a name that merely starts with two dots ("..tools/x") is inside.
+        var outside = relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative);
+        return Located.Package is not null || !outside ? relative : Located.ExecutablePath;
     }
 
     /// <summary>The plugin's SHA-256: of its executable, or of its package's files for a plugin installed from a package.</summary>
