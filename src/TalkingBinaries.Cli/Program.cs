@@ -46,12 +46,29 @@ plugins.SetAction((parse, _) => PluginCommands.ListAsync(parse.GetValue(file), p
 var lockCommand = new Command("lock", "Pin every plugin's source, version, executable and sha256 in the DevFile's lock file (DevFile.lock).") { file, noColor };
 lockCommand.SetAction((parse, _) => PluginCommands.LockAsync(parse.GetValue(file), parse.GetValue(noColor)));
 
+var pluginPath = new Argument<string>("PATH") { Description = "The plugin executable to check." };
+var checkConfig = new Option<string?>("--config") { Description = "The config of every step the check runs, as a JSON object (default {})." };
+var slowConfig = new Option<string?>("--slow-config") { Description = "A config (JSON object) that makes a step last a few seconds, to check step/cancel; without it that scenario is skipped." };
+var checkTimeout = new Option<string?>("--timeout") { Description = $"How long each scenario waits for an answer or an exit before it fails (e.g. 500ms, 10s; default {Durations.Format(TalkingBinaries.Hosting.Conformance.ConformanceOptions.Default.Timeout)})." };
+var checkJson = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
+var check = new Command("check", "Check that a plugin executable, in any language, keeps the protocol: black-box scenarios, each with a reason.") { pluginPath, checkConfig, slowConfig, checkTimeout, checkJson, noColor };
+check.SetAction((parse, _) => PluginCheck.RunAsync(new CheckArguments(parse.GetValue(pluginPath)!, version)
+{
+    Config = parse.GetValue(checkConfig),
+    SlowConfig = parse.GetValue(slowConfig),
+    Timeout = parse.GetValue(checkTimeout),
+    Json = parse.GetValue(checkJson),
+    NoColor = parse.GetValue(noColor),
+}));
+var plugin = new Command("plugin", "Work with a plugin executable directly.") { check };
+
 var root = new RootCommand("Talking Binaries: run workflows whose steps are plugins, any executable speaking JSON over stdin/stdout.")
 {
     run,
     validate,
     plugins,
     lockCommand,
+    plugin,
 };
 
 // Never System.Console's streams (StandardStreams says why): on a terminal, their first write sets keypad mode and nothing

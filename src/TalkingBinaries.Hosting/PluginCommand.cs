@@ -20,4 +20,7 @@ public sealed record PluginCommand
 
     /// <summary>How the process is started; <see cref="PluginLauncher.Local"/>, a child of this process, by default.</summary>
     public PluginLauncher Launcher { get; init; } = PluginLauncher.Local;
+
+    /// <summary>Start the plugin without the protocol's cookie, as if run by hand (the conformance kit's "cookie" scenario).</summary>
+    internal bool WithoutCookie { get; init; }
 }

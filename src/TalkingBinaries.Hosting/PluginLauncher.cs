@@ -20,7 +20,7 @@ public abstract class PluginLauncher
     /// <summary>Starts <paramref name="command"/>; throws <see cref="PluginException"/> when it cannot.</summary>
     internal abstract ChildProcess Launch(PluginCommand command);
 
-    /// <summary>The host's environment, then the command's additions and removals, then the cookie.</summary>
+    /// <summary>The host's environment, then the command's additions and removals, then the cookie (unless the command is started without it).</summary>
     private protected static Dictionary<string, string> Environment(PluginCommand command)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -41,7 +41,15 @@ public abstract class PluginLauncher
             }
         }
 
-        environment[PluginCookie.Name] = PluginCookie.Value;
+        if (command.WithoutCookie)
+        {
+            environment.Remove(PluginCookie.Name);
+        }
+        else
+        {
+            environment[PluginCookie.Name] = PluginCookie.Value;
+        }
+
         return environment;
     }
 

@@ -42,7 +42,7 @@ public sealed partial class PluginProcess : IAsyncDisposable
     /// <summary>The plugin's display name.</summary>
     public string Name => _command.Name;
 
-    /// <summary>The handshake's result, once <see cref="InitializeAsync"/> succeeded.</summary>
+    /// <summary>The handshake's result, once <see cref="InitializeAsync(CancellationToken)"/> succeeded.</summary>
     public InitializeResult? Handshake { get; private set; }
 
     /// <summary>Completes when the process has exited (its output may still be draining).</summary>
@@ -67,15 +67,19 @@ public sealed partial class PluginProcess : IAsyncDisposable
 
     /// <summary>Shakes hands: offers the versions this host speaks and learns the plugin's capabilities.</summary>
     /// <exception cref="PluginException">The plugin exited, answered wrongly, shares no version, or did not answer in time.</exception>
-    public async Task<InitializeResult> InitializeAsync(CancellationToken cancellationToken = default)
+    public Task<InitializeResult> InitializeAsync(CancellationToken cancellationToken = default) =>
+        InitializeAsync(ProtocolVersions.Supported, cancellationToken);
+
+    /// <summary>Shakes hands offering <paramref name="versions"/>, which the conformance kit varies; the answer must pick one of them.</summary>
+    internal async Task<InitializeResult> InitializeAsync(IReadOnlyList<int> versions, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.HandshakeTimeout);
-        var supported = string.Join(", ", ProtocolVersions.Supported);
+        var supported = string.Join(", ", versions);
         InitializeResult? result;
         try
         {
-            result = await _wire.InitializeAsync(_options.Host, timeout.Token).ConfigureAwait(false);
+            result = await _wire.InitializeAsync(_options.Host, versions, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -88,18 +92,18 @@ public sealed partial class PluginProcess : IAsyncDisposable
         }
         catch (JsonRpcRemoteException exception) when (exception.Error.Code == JsonRpcErrorCodes.UnsupportedProtocolVersion)
         {
-            throw Fail(PluginErrorKind.Incompatible, $"shares no protocol version with the host (the host speaks [{supported}]): {exception.Error.Message}", null);
+            throw Fail(PluginErrorKind.Incompatible, $"shares no protocol version with the host (the host speaks [{supported}]): {exception.Error.Message}", null, exception);
         }
         catch (JsonRpcRemoteException exception)
         {
-            throw Fail(PluginErrorKind.Incompatible, $"rejected the handshake: {exception.Error.Message} (JSON-RPC error {exception.Error.Code})", null);
+            throw Fail(PluginErrorKind.Incompatible, $"rejected the handshake: {exception.Error.Message} (JSON-RPC error {exception.Error.Code})", null, exception);
         }
         catch (System.Text.Json.JsonException exception)
         {
             throw Fail(PluginErrorKind.Incompatible, $"answered the handshake with a result the host cannot read ({exception.Message}); see docs/protocol.md, \"initialize\"", null);
         }
 
-        if (result is null || !ProtocolVersions.Supported.Contains(result.ProtocolVersion))
+        if (result is null || !versions.Contains(result.ProtocolVersion))
         {
             throw Fail(PluginErrorKind.Incompatible, $"chose protocol version {result?.ProtocolVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, which the host did not offer (the host speaks [{supported}]); upgrade the host or the plugin", null);
         }
@@ -188,8 +192,9 @@ public sealed partial class PluginProcess : IAsyncDisposable
         _stopGate.Dispose();
     }
 
-    private PluginException Fail(PluginErrorKind kind, string what, ExitStatus? status) =>
-        new(kind, $"plugin '{Name}' (pid {Pid}) {what}") { ExitStatus = status, Pid = Pid };
+    private PluginException Fail(PluginErrorKind kind, string what, ExitStatus? status, Exception? cause = null) => cause is null
+        ? new(kind, $"plugin '{Name}' (pid {Pid}) {what}") { ExitStatus = status, Pid = Pid }
+        : new(kind, $"plugin '{Name}' (pid {Pid}) {what}", cause) { ExitStatus = status, Pid = Pid };
 
     private static string Describe(ExitStatus? status) => status?.Describe() ?? "closed its stdout but is still running";
 

@@ -75,10 +75,13 @@ internal sealed class PluginWire : IAsyncDisposable
     /// <summary>Starts reading the plugin's stdout, on a thread of its own.</summary>
     public void Start() => _peer.Start();
 
-    /// <inheritdoc cref="JsonRpcPeer.RequestAsync"/>
-    public Task<InitializeResult?> InitializeAsync(PeerInfo host, CancellationToken cancellationToken) => _peer.RequestAsync(
+    /// <summary>A method no plugin knows, for the conformance kit's "unknown-method" scenario: the answer must be -32601.</summary>
+    public const string UnknownMethod = "tb/conformance-unknown-method";
+
+    /// <summary>Sends <c>initialize</c>, offering <paramref name="versions"/> (the conformance kit offers lists the host does not speak).</summary>
+    public Task<InitializeResult?> InitializeAsync(PeerInfo host, IReadOnlyList<int> versions, CancellationToken cancellationToken) => _peer.RequestAsync(
         ProtocolMethods.Initialize,
-        new InitializeParams { ProtocolVersions = ProtocolVersions.Supported, Host = host, Capabilities = new HostCapabilities() },
+        new InitializeParams { ProtocolVersions = versions, Host = host, Capabilities = new HostCapabilities() },
         ProtocolJsonContext.Default.InitializeParams,
         ProtocolJsonContext.Default.InitializeResult,
         cancellationToken);
@@ -98,6 +101,14 @@ internal sealed class PluginWire : IAsyncDisposable
     /// <summary>Sends <c>shutdown</c> as a notification: the host does not wait for its answer, it waits for the exit.</summary>
     public Task<bool> ShutdownAsync() =>
         _peer.NotifyAsync(ProtocolMethods.Shutdown, new ShutdownParams(), ProtocolJsonContext.Default.ShutdownParams);
+
+    /// <summary>Sends a request whose method no plugin knows, with empty params; the plugin must answer with error -32601.</summary>
+    public Task<ShutdownParams?> RequestUnknownMethodAsync(CancellationToken cancellationToken) => _peer.RequestAsync(
+        UnknownMethod,
+        new ShutdownParams(),
+        ProtocolJsonContext.Default.ShutdownParams,
+        ProtocolJsonContext.Default.ShutdownParams,
+        cancellationToken);
 
     /// <summary>Closes the plugin's stdin: a plugin reads end of stream as "finish and exit".</summary>
     public Task CloseInputAsync() => _peer.CloseOutputAsync();
