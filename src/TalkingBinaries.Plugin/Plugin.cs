@@ -52,8 +52,10 @@ public static class Plugin
         }
     }
 
-    private static async Task<StepRunResult> RunStepAsync<TConfig>(
-        PluginServer server,
+    /// <summary>One step as the SDK runs it: the config read into its type, the handler run, a <see cref="StepFailedException"/> made the failed result.</summary>
+    /// <remarks>Also what <see cref="StepHarness{TConfig}"/> runs, so a handler's tests go through the same code as its plugin.</remarks>
+    internal static async Task<StepRunResult> RunStepAsync<TConfig>(
+        StepChannel server,
         StepRunParams request,
         JsonTypeInfo<TConfig> configType,
         Func<StepContext<TConfig>, CancellationToken, Task> handler,
@@ -78,6 +80,8 @@ public static class Plugin
         }
         catch (StepFailedException exception)
         {
+            server.OnStepFailed(exception);
+
             // Outputs set before the failure are kept: a failed command's output is often what explains it.
             return PluginServer.Failed(exception) with { Outputs = step.SnapshotOutputs() };
         }

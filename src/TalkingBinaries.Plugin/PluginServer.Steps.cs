@@ -44,7 +44,7 @@ internal sealed partial class PluginServer
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return new StepRunResult { Status = StepResultStatus.Cancelled, Error = new StepError { Message = "the step was cancelled", Code = "cancelled" } };
+            return Cancelled();
         }
         catch (StepFailedException exception)
         {
@@ -63,6 +63,10 @@ internal sealed partial class PluginServer
             _running.TryRemove(parameters.StepId, out _);
         }
     }
+
+    /// <summary>The result for a step that stopped on its cancellation token.</summary>
+    public static StepRunResult Cancelled() =>
+        new() { Status = StepResultStatus.Cancelled, Error = new StepError { Message = "the step was cancelled", Code = "cancelled" } };
 
     /// <summary>The result for a step that threw <paramref name="exception"/>.</summary>
     public static StepRunResult Failed(StepFailedException exception) => Failed(exception.Message, exception.Code, exception.ExitCode);

@@ -8,10 +8,10 @@ using TalkingBinaries.Protocol.Messages;
 namespace TalkingBinaries.Plugin;
 
 /// <summary>The plugin side of the conversation: the protocol's handlers on one <see cref="JsonRpcPeer"/>.</summary>
-internal sealed partial class PluginServer : IAsyncDisposable
+internal sealed partial class PluginServer : StepChannel, IAsyncDisposable
 {
     private readonly PluginOptions _options;
-    private readonly Func<PluginServer, StepRunParams, CancellationToken, Task<StepRunResult>> _runStep;
+    private readonly Func<StepChannel, StepRunParams, CancellationToken, Task<StepRunResult>> _runStep;
     private readonly Stream _errors;
     private readonly JsonRpcPeer _peer;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ internal sealed partial class PluginServer : IAsyncDisposable
 
     public PluginServer(
         PluginOptions options,
-        Func<PluginServer, StepRunParams, CancellationToken, Task<StepRunResult>> runStep,
+        Func<StepChannel, StepRunParams, CancellationToken, Task<StepRunResult>> runStep,
         Stream input,
         Stream output,
         Stream errors)
@@ -93,8 +93,9 @@ internal sealed partial class PluginServer : IAsyncDisposable
         _slots.Dispose();
     }
 
-    /// <summary>Asks the host something and waits for the answer.</summary>
-    public async Task<TResult?> RequestAsync<TParams, TResult>(string method, TParams parameters, JsonTypeInfo<TParams> paramsType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public override async Task<TResult?> RequestAsync<TParams, TResult>(string method, TParams parameters, JsonTypeInfo<TParams> paramsType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
+        where TResult : default
     {
         try
         {
@@ -110,8 +111,8 @@ internal sealed partial class PluginServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a notification; waits for it to be written so logs keep their order with the result.</summary>
-    public void Notify<T>(string method, T parameters, JsonTypeInfo<T> typeInfo) =>
+    /// <inheritdoc />
+    public override void Notify<T>(string method, T parameters, JsonTypeInfo<T> typeInfo) =>
 
         // False when the host is gone; the step will see its cancellation token.
         _ = _peer.NotifyAsync(method, parameters, typeInfo).GetAwaiter().GetResult();

@@ -9,10 +9,10 @@ namespace TalkingBinaries.Plugin;
 /// <remarks>Thread-safe: logs and outputs may come from any thread while the step runs.</remarks>
 public sealed class StepContext<TConfig>
 {
-    private readonly PluginServer _server;
+    private readonly StepChannel _server;
     private readonly Dictionary<string, JsonElement> _outputs = new(StringComparer.Ordinal);
 
-    internal StepContext(PluginServer server, StepRunParams request, TConfig config, CancellationToken cancellationToken)
+    internal StepContext(StepChannel server, StepRunParams request, TConfig config, CancellationToken cancellationToken)
     {
         _server = server;
         Request = request;
