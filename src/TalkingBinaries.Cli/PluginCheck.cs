@@ -104,10 +104,19 @@ internal static class PluginCheck
         }
 
         var timeout = options.Timeout;
-        if (arguments.Timeout is { } timeoutText && (!Durations.TryParse(timeoutText, out timeout, out var problem) || timeout <= TimeSpan.Zero))
+        if (arguments.Timeout is { } timeoutText)
         {
-            terminal.ErrorLine($"tb: error: --timeout {problem ?? $"must be more than zero, not '{timeoutText}'"}; write it like 500ms or 5s");
-            return false;
+            if (!Durations.TryParse(timeoutText, out timeout, out var problem))
+            {
+                terminal.ErrorLine($"tb: error: --timeout {problem}");
+                return false;
+            }
+
+            if (timeout <= TimeSpan.Zero)
+            {
+                terminal.ErrorLine($"tb: error: --timeout must be more than zero, not '{timeoutText}'; write it like 500ms or 5s");
+                return false;
+            }
         }
 
         options = options with { Config = config ?? options.Config, SlowConfig = slowConfig, Timeout = timeout };
