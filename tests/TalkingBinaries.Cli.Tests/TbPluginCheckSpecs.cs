@@ -44,7 +44,7 @@ public sealed class TbPluginCheckSpecs : IDisposable
     [Fact]
     public async Task A_failing_scenario_exits_1_and_says_why()
     {
-        using var tb = await Tb.RunAsync(_directory.FullName, "plugin", "check", TestExecutables.TestPlugin, "--config", """{"mode":"garbage-stdout"}""", "--timeout", "1s");
+        using var tb = await Tb.RunAsync(_directory.FullName, "plugin", "check", TestExecutables.TestPlugin, "--config", """{"mode":"garbage-stdout"}""", "--timeout", "3s");
 
         Assert.Equal(1, tb.ExitCode);
         Assert.Matches(@"\nstdout +FAIL .*the first: ""this is not json""", tb.Stdout);

@@ -13,7 +13,7 @@ public sealed class ConformanceSuiteSpecs
     private readonly string _marker = Guid.NewGuid().ToString("N");
 
     /// <summary>Short waits for the misbehaving plugin, whose failures each cost a wait.</summary>
-    private static readonly ConformanceOptions Quick = ConformanceOptions.Default with { Timeout = TimeSpan.FromSeconds(1.5) };
+    private static readonly ConformanceOptions Quick = ConformanceOptions.Default with { Timeout = TimeSpan.FromSeconds(3) };
 
     [Fact]
     public async Task The_bundled_echo_plugin_passes_every_scenario_and_skips_cancel_without_a_slow_config()
@@ -65,7 +65,7 @@ public sealed class ConformanceSuiteSpecs
         var results = await CheckAsync(TestExecutables.TestPlugin, Quick, "ignore-shutdown");
 
         Assert.Equal(ConformanceOutcome.Failed, Outcome(results, "shutdown"));
-        Assert.Contains("still running 1.5 s after shutdown", Reason(results, "shutdown"), StringComparison.Ordinal);
+        Assert.Contains("still running 3 s after shutdown", Reason(results, "shutdown"), StringComparison.Ordinal);
         Assert.Equal(ConformanceOutcome.Passed, Outcome(results, "stdin-eof"));
     }
 
@@ -75,9 +75,9 @@ public sealed class ConformanceSuiteSpecs
         var results = await CheckAsync(TestExecutables.TestPlugin, Quick);
 
         Assert.Equal(ConformanceOutcome.Failed, Outcome(results, "unknown-method"));
-        Assert.Contains("no answer within 1.5 s", Reason(results, "unknown-method"), StringComparison.Ordinal);
+        Assert.Contains("no answer within 3 s", Reason(results, "unknown-method"), StringComparison.Ordinal);
         Assert.Equal(ConformanceOutcome.Failed, Outcome(results, "cookie"));
-        Assert.Contains("still running 1.5 s after being started without TALKING_BINARIES_PLUGIN", Reason(results, "cookie"), StringComparison.Ordinal);
+        Assert.Contains("still running 3 s after being started without TALKING_BINARIES_PLUGIN", Reason(results, "cookie"), StringComparison.Ordinal);
         Assert.Equal(ConformanceOutcome.Failed, Outcome(results, "version-negotiation"));
         Assert.Equal(ConformanceOutcome.Skipped, Outcome(results, "concurrency"));
         Assert.Equal(ConformanceOutcome.Passed, Outcome(results, "no-process-left"));
@@ -90,7 +90,7 @@ public sealed class ConformanceSuiteSpecs
         var results = await CheckAsync(TestExecutables.TestPlugin, Quick with { Config = Json("""{"mode": "hang"}""") });
 
         Assert.Equal(ConformanceOutcome.Failed, Outcome(results, "step"));
-        Assert.Contains("no answer to step/run within 1.5 s", Reason(results, "step"), StringComparison.Ordinal);
+        Assert.Contains("no answer to step/run within 3 s", Reason(results, "step"), StringComparison.Ordinal);
         Assert.Equal(ConformanceOutcome.Failed, Outcome(results, "large-line"));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
     }

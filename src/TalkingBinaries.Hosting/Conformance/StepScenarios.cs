@@ -79,7 +79,7 @@ internal sealed class CancelScenario : ConformanceScenario
     {
         if (options.SlowConfig is not { } slow)
         {
-            return Skip("needs a config that makes a step last (tb plugin check --slow-config JSON); none was given");
+            return Skip("needs a config that makes a step last (tb plugin check --slow-config JSON, ConformanceOptions.SlowConfig); none was given");
         }
 
         await using var session = Start(command, options);

@@ -49,14 +49,14 @@ internal sealed class StderrScenario : ConformanceScenario
         var closedAtExit = ending?.OutputClosed == true;
         await session.StopAsync().ConfigureAwait(false);
         var lines = session.StderrLines;
-        var count = lines.Count == 0 ? "0 lines (it wrote nothing to stderr)" : $"{lines.Count} line{(lines.Count == 1 ? string.Empty : "s")}";
+        var count = lines.Count == 0 ? "read 0 lines (it wrote nothing to stderr)" : $"read {lines.Count} line{(lines.Count == 1 ? string.Empty : "s")}";
         if (exitedByItself && !closedAtExit)
         {
             var holders = ending!.Leftovers.Count > 0 ? $" (held by {LeftoverProcesses.Describe(ending.Leftovers)})" : string.Empty;
-            return Fail($"{count} read, but its stdout or stderr stayed open {ConformanceSession.Seconds(HostingOptions.Default.DrainTimeout)} after it exited{holders}; a process it started holds the host's pipes");
+            return Fail($"{count}, but its stdout or stderr stayed open {ConformanceSession.Seconds(HostingOptions.Default.DrainTimeout)} after it exited{holders}; a process it started holds the host's pipes");
         }
 
         var end = exitedByItself ? "closed when it exited" : "closed once the host stopped it (it did not exit by itself; see shutdown)";
-        return Pass($"{count} read, {end}");
+        return Pass($"{count}; {end}");
     }
 }
