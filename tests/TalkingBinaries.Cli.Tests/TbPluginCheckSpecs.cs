@@ -77,6 +77,21 @@ public sealed class TbPluginCheckSpecs : IDisposable
         Assert.True(scenarios[0].GetProperty("elapsedMs").GetDouble() > 0);
     }
 
+    [Fact]
+    public async Task Ctrl_C_stops_the_check_and_every_process_it_started_and_exits_130()
+    {
+        var deadline = Deadline.After(60);
+        using var tb = Tb.Start(_directory.FullName, "plugin", "check", TestExecutables.TestPlugin, "--timeout", "60s");
+
+        // The test plugin ignores the missing cookie: the cookie scenario waits, with the plugin running, for the interrupt.
+        await tb.WaitForOutputAsync("\nversion-negotiation ", deadline);
+        tb.Signal("INT");
+
+        Assert.Equal(130, await tb.WaitAsync(deadline));
+        Assert.Contains("tb: interrupted: stopping plugins gracefully", tb.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\ncookie ", tb.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(ExamplePlugins))]
     public async Task Every_example_plugin_conforms(string plugin)
