@@ -96,7 +96,7 @@ public sealed class TbPluginCheckSpecs : IDisposable
     [MemberData(nameof(ExamplePlugins))]
     public async Task Every_example_plugin_conforms(string plugin)
     {
-        using var tb = await Tb.RunAsync(_directory.FullName, "plugin", "check", Path.Combine(TestExecutables.RepositoryRoot, plugin), "--config", """{"text":"the quick brown fox"}""", "--timeout", "10s");
+        using var tb = await Tb.RunAsync(_directory.FullName, "plugin", "check", Path.Combine(TestExecutables.RepositoryRoot, plugin), "--config", """{"text":"the quick brown fox"}""", "--slow-config", """{"text":"the quick brown fox","seconds":30}""", "--timeout", "10s");
 
         Assert.True(tb.ExitCode == 0, tb.Stdout + tb.Stderr);
         Assert.DoesNotContain("FAIL", tb.Stdout, StringComparison.Ordinal);
