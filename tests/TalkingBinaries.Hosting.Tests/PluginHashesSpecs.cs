@@ -216,6 +216,26 @@ public sealed class PluginHashesSpecs : IDisposable
     }
 
     [Fact]
+    public void Saving_drops_the_hashes_of_files_that_are_gone_so_the_cache_does_not_grow_without_end()
+    {
+        var kept = Write("kept", "kept"u8.ToArray());
+        var gone = Write("gone", "gone"u8.ToArray());
+        var cacheFile = Dir("cache/hashes.tsv");
+        var first = new PluginHashes(cacheFile);
+        first.HashFile(kept);
+        first.HashFile(gone);
+        first.Save();
+        File.Delete(gone);
+
+        var second = new PluginHashes(cacheFile);
+        second.HashFile(Write("new", "new"u8.ToArray()));
+        second.Save();
+
+        var paths = File.ReadAllLines(cacheFile).Select(line => line.Split('\t')[3]).ToList();
+        Assert.Equal([Dir("kept"), Dir("new")], paths);
+    }
+
+    [Fact]
     public void Saving_with_nothing_hashed_writes_no_cache_file()
     {
         var cacheFile = Dir("cache/hashes.tsv");

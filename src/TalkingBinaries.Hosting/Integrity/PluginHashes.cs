@@ -105,7 +105,8 @@ public sealed class PluginHashes
 
             var builder = new StringBuilder();
             // A path with a line break would read back as another path's entry: such files are hashed every time.
-            foreach (var (path, entry) in _entries.Where(pair => pair.Key.AsSpan().IndexOfAny('\n', '\r') < 0).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            // Files that are gone (an uninstalled package) are dropped, so the cache does not grow without end.
+            foreach (var (path, entry) in _entries.Where(pair => pair.Key.AsSpan().IndexOfAny('\n', '\r') < 0 && File.Exists(pair.Key)).OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
                 builder.Append(CultureInfo.InvariantCulture, $"{entry.Hash}\t{entry.Size}\t{entry.Time}\t{path}\n");
             }
