@@ -73,6 +73,9 @@ internal static class Commands
         {
             Locator = locator,
             Lock = lockFile,
+
+            // Plugins on Slurm are relayed by this same tb, on the node (docs/cluster.md): it must be on a path the nodes see.
+            SlurmRelay = [Environment.ProcessPath ?? "tb", "relay"],
             Frozen = arguments.Frozen,
 
             // Each stage of a graceful stop gets half of --grace: waiting for step/cancel's answer, then after shutdown, then after SIGTERM.

@@ -4,6 +4,12 @@ using TalkingBinaries.Cli;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.DevFiles;
 
+// `tb relay ENDPOINT -- PLUGIN [ARGS]` runs on a Slurm node as srun's task (docs/cluster.md); not for people.
+if (args is ["relay", var relayTo, "--", var relayed, ..])
+{
+    return await RelayCommand.RunAsync(relayTo, relayed, args[4..]);
+}
+
 var version = typeof(ExitCodes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
 var file = new Option<string?>("--file", "-f") { Description = "The DevFile to use; by default the nearest DevFile in this directory or a parent." };

@@ -1,5 +1,7 @@
 using TalkingBinaries.Hosting.Processes;
 using TalkingBinaries.Protocol;
+using SlurmLauncher = TalkingBinaries.Hosting.Slurm.SlurmLauncher;
+using SlurmOptions = TalkingBinaries.Hosting.Slurm.SlurmOptions;
 
 namespace TalkingBinaries.Hosting;
 
@@ -16,6 +18,12 @@ public abstract class PluginLauncher
 
     /// <summary>A child process of this one, in a process group of its own (Linux only).</summary>
     public static PluginLauncher Local { get; } = new LocalLauncher();
+
+    /// <summary>Through <c>srun</c> on a Slurm cluster, with a relay on the node for its stdio (docs/cluster.md).</summary>
+    public static PluginLauncher Slurm(SlurmOptions options) => new SlurmLauncher(options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>What the report calls this executor: <c>local</c> or <c>slurm</c>.</summary>
+    public abstract string Name { get; }
 
     /// <summary>Starts <paramref name="command"/>; throws <see cref="PluginException"/> when it cannot.</summary>
     internal abstract ChildProcess Launch(PluginCommand command);
@@ -55,6 +63,8 @@ public abstract class PluginLauncher
 
     private sealed class LocalLauncher : PluginLauncher
     {
+        public override string Name => "local";
+
         internal override ChildProcess Launch(PluginCommand command)
         {
             if (!OperatingSystem.IsLinux())

@@ -26,6 +26,9 @@ public sealed partial class PluginPool : IAsyncDisposable
     private int _deathsInARow;
     private bool _stopped;
 
+    /// <summary>What the pool starts.</summary>
+    public PluginCommand Command => _command;
+
     /// <summary>Creates a pool for the plugin <paramref name="command"/> describes; nothing starts until it is needed.</summary>
     /// <param name="command">What to start.</param>
     /// <param name="options">How to behave; <see cref="HostingOptions.Default"/> when null.</param>
@@ -116,7 +119,7 @@ public sealed partial class PluginPool : IAsyncDisposable
             {
                 // No answer to step/cancel in time: only stopping the process ends the step.
                 var stopped = await RetireAsync(instance, forcefulCancellationToken).ConfigureAwait(false);
-                return new PoolStepResult(null, process.Pid, instance.IsWarm, stopped, process.BinaryTime ?? Stopwatch.GetElapsedTime(started));
+                return new PoolStepResult(null, process.Pid, instance.IsWarm, stopped, process.BinaryTime ?? Stopwatch.GetElapsedTime(started)) { Placement = process.Placement };
             }
 
             lock (_lock)
@@ -126,11 +129,11 @@ public sealed partial class PluginPool : IAsyncDisposable
 
             if (instance.IsWarm)
             {
-                return new PoolStepResult(result, process.Pid, Warm: true, null, Stopwatch.GetElapsedTime(started));
+                return new PoolStepResult(result, process.Pid, Warm: true, null, Stopwatch.GetElapsedTime(started)) { Placement = process.Placement };
             }
 
             var exit = await RetireAsync(instance, forcefulCancellationToken).ConfigureAwait(false);
-            return new PoolStepResult(result, process.Pid, Warm: false, exit, process.BinaryTime ?? Stopwatch.GetElapsedTime(started));
+            return new PoolStepResult(result, process.Pid, Warm: false, exit, process.BinaryTime ?? Stopwatch.GetElapsedTime(started)) { Placement = process.Placement };
         }
         catch (PluginException exception) when (exception.Kind == PluginErrorKind.LimitExceeded)
         {

@@ -39,6 +39,9 @@ public sealed partial class PluginProcess : IAsyncDisposable
     /// <summary>The plugin's process id, which is also its process group id.</summary>
     public int Pid => _child.Pid;
 
+    /// <summary>Where on a Slurm cluster the plugin runs, once its relay has connected; null for a local plugin.</summary>
+    public Slurm.SlurmPlacement? Placement => _child.Relay?.Placement;
+
     /// <summary>The plugin's display name.</summary>
     public string Name => _command.Name;
 

@@ -28,9 +28,12 @@ internal sealed partial class ChildProcess : IDisposable
 
     public int Pid { get; }
 
-    public Stream StandardInput { get; }
+    public Stream StandardInput { get; private set; }
 
-    public Stream StandardOutput { get; }
+    public Stream StandardOutput { get; private set; }
+
+    /// <summary>The relay the plugin's stdin and stdout go through, when a launcher put one between (Slurm).</summary>
+    public Slurm.RelayListener? Relay { get; private set; }
 
     public Stream StandardError { get; }
 
@@ -126,9 +129,19 @@ internal sealed partial class ChildProcess : IDisposable
         return drained;
     }
 
+    /// <summary>Takes the plugin's stdin and stdout from <paramref name="relay"/> instead of this process's pipes, which are closed.</summary>
+    public void UseRelay(Slurm.RelayListener relay)
+    {
+        StandardInput.Dispose();
+        StandardOutput.Dispose();
+        (StandardInput, StandardOutput, Relay) = (relay.Input, relay.Output, relay);
+        _ = relay.AcceptAsync(Exited);
+    }
+
     public void Dispose()
     {
         StandardInput.Dispose();
+        Relay?.Dispose();
 
         // Disposing a pipe stream waits for a read blocked on it, which never ends while an escaped process holds the
         // other end: the streams of abandoned readers are left open (two descriptors) rather than hang the host.

@@ -4,7 +4,7 @@ namespace TalkingBinaries.Workflow.DevFiles;
 
 public static partial class DevFileLoader
 {
-    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor"];
 
     private static StepDefinition? ReadStep(Context context, YamlNode node)
     {
@@ -82,6 +82,7 @@ public static partial class DevFileLoader
             If = condition,
             TimeoutTemplate = timeoutTemplate,
             ConfigTemplates = templates,
+            Executor = fields.TryGetValue("executor", out var executor) ? ReadExecutor(context, executor) : null,
         };
     }
 

@@ -11,7 +11,7 @@ namespace TalkingBinaries.Workflow.DevFiles;
 public static partial class DevFileLoader
 {
     private static readonly string[] TopLevelKeys = ["plugins", "steps", "max_parallel", "vars", "secrets"];
-    private static readonly string[] PluginKeys = ["ref", "name", "path", "source", "sha256", "protocol", "warm"];
+    private static readonly string[] PluginKeys = ["ref", "name", "path", "source", "sha256", "protocol", "warm", "executor"];
     private static readonly string[] Protocols = ["v1", "seed"];
 
     /// <summary>Loads the DevFile at <paramref name="path"/>.</summary>
@@ -197,6 +197,7 @@ public static partial class DevFileLoader
             Warm = warm,
             Source = source,
             Sha256 = sha256?.ToLowerInvariant(),
+            Executor = fields.TryGetValue("executor", out var executor) ? ReadExecutor(context, executor) ?? ExecutorDefinition.Local : ExecutorDefinition.Local,
         };
     }
 

@@ -95,6 +95,9 @@ public sealed record PluginDefinition(string Ref, string? Name, string? Path, Pl
     /// <summary>The package the plugin is installed from (<c>source</c>), instead of a name or path.</summary>
     public PackageSource? Source { get; init; }
 
+    /// <summary>Where its processes run (<c>executor</c>): here by default, or on Slurm (docs/cluster.md).</summary>
+    public ExecutorDefinition Executor { get; init; } = ExecutorDefinition.Local;
+
     /// <summary>The SHA-256 the plugin must have (<c>sha256</c>), in lower-case hex; checked before it runs.</summary>
     public string? Sha256 { get; init; }
 }
@@ -115,6 +118,9 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
 
     /// <summary>A failure of this step neither stops the run nor blocks the steps that need it (<c>continue_on_error</c>).</summary>
     public bool ContinueOnError { get; init; }
+
+    /// <summary>Where this step's plugin process runs, when not where its plugin's do (<c>executor</c>); null to follow the plugin.</summary>
+    public ExecutorDefinition? Executor { get; init; }
 
     /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
     internal TemplateSource? If { get; init; }

@@ -23,6 +23,18 @@ public sealed record StepReport
     /// <summary>The plugin process's id.</summary>
     public int? Pid { get; init; }
 
+    /// <summary>What ran the plugin process: <c>local</c> or <c>slurm</c>; null when no process ran it.</summary>
+    public string? Executor { get; init; }
+
+    /// <summary>The Slurm job the plugin process ran in, for a plugin on Slurm.</summary>
+    public string? SlurmJobId { get; init; }
+
+    /// <summary>The Slurm job step the plugin process was, for a plugin on Slurm.</summary>
+    public string? SlurmStepId { get; init; }
+
+    /// <summary>The node the plugin process ran on, for a plugin on Slurm.</summary>
+    public string? Node { get; init; }
+
     /// <summary>When the step started; null when skipped.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 

@@ -45,6 +45,8 @@ internal sealed class PoolStepExecutor(PluginPool pool, string runId, EventRoute
         StepOutcome Outcome(StepStatus status, string? error) => new(status, error)
         {
             Pid = ran.Pid,
+            Executor = pool.Command.Launcher.Name,
+            Placement = ran.Placement,
             Exit = ran.Exit,
             BinaryTime = ran.BinaryTime,
             Outputs = ran.Result?.Outputs ?? new Dictionary<string, JsonElement>(),

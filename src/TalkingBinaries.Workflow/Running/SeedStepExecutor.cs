@@ -31,6 +31,7 @@ internal sealed class SeedStepExecutor(PluginCommand command, HostingOptions opt
         return new StepOutcome(status, status == StepStatus.Succeeded ? null : $"plugin '{command.Name}' (pid {result.Pid}) {result.ExitStatus.Describe()}")
         {
             Pid = result.Pid,
+            Executor = command.Launcher.Name,
             Exit = result.ExitStatus,
             BinaryTime = result.BinaryTime,
             Outputs = result.Outputs,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using TalkingBinaries.Hosting;
+using TalkingBinaries.Hosting.Slurm;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
 using TalkingBinaries.Workflow.Variables;
@@ -11,27 +12,56 @@ internal sealed class StepExecutors
 {
     private readonly Dictionary<string, StepExecutor> _executors = new(StringComparer.Ordinal);
     private readonly List<string> _warmFirst = [];
+    private readonly RunPlan _plan;
 
-    public StepExecutors(RunPlan plan, HostingOptions options, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished)
+    public StepExecutors(RunPlan plan, HostingOptions options, IReadOnlyList<string>? slurmRelay, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished)
     {
-        foreach (var plugin in plan.Selected.Select(name => plan.Step(name).Plugin).Distinct(StringComparer.Ordinal).Select(plan.DevFile.Plugin))
+        _plan = plan;
+
+        // One executor per plugin and place to run it: a step whose executor differs from its plugin's gets processes of its own.
+        foreach (var (plugin, executor) in plan.Selected.Select(name => plan.Step(name)).Select(step => (step.Plugin, ExecutorOf(step))).Distinct())
         {
-            var command = new PluginCommand { ExecutablePath = plan.Executables[plugin.Ref], Name = plugin.Ref, WorkingDirectory = plan.DevFile.Directory };
-            if (plugin.Protocol == PluginProtocol.Seed)
+            var definition = plan.DevFile.Plugin(plugin);
+            var key = Key(plugin, executor);
+            var command = new PluginCommand
             {
-                _executors[plugin.Ref] = new SeedStepExecutor(command, options, router);
+                ExecutablePath = plan.Executables[plugin],
+                Name = plugin,
+                WorkingDirectory = plan.DevFile.Directory,
+                Launcher = executor.IsSlurm ? PluginLauncher.Slurm(Slurm(executor, slurmRelay, definition)) : PluginLauncher.Local,
+            };
+            if (definition.Protocol == PluginProtocol.Seed)
+            {
+                _executors[key] = new SeedStepExecutor(command, options, router);
                 continue;
             }
 
             // The runner never blocks while it handles an answer: it runs on up to its next await, which yields.
-            var behaviour = options with { ResumeOnReaderThread = true, OneShot = !plugin.Warm };
-            var pool = new PluginPool(command, behaviour, new RunServices(router, plugin.Ref, variables, finished));
-            _executors[plugin.Ref] = new PoolStepExecutor(pool, runId, router, variables);
-            _warmFirst.Add(plugin.Ref);
+            var behaviour = options with { ResumeOnReaderThread = true, OneShot = !definition.Warm };
+            var pool = new PluginPool(command, behaviour, new RunServices(router, plugin, variables, finished));
+            _executors[key] = new PoolStepExecutor(pool, runId, router, variables);
+            _warmFirst.Add(key);
         }
     }
 
-    public StepExecutor For(StepDefinition step) => _executors[step.Plugin];
+    public StepExecutor For(StepDefinition step) => _executors[Key(step.Plugin, ExecutorOf(step))];
+
+    private ExecutorDefinition ExecutorOf(StepDefinition step) => step.Executor ?? _plan.DevFile.Plugin(step.Plugin).Executor;
+
+    private static string Key(string plugin, ExecutorDefinition executor) => $"{plugin}\n{executor}";
+
+    private static SlurmOptions Slurm(ExecutorDefinition executor, IReadOnlyList<string>? relay, PluginDefinition plugin) => new()
+    {
+        Partition = executor.Partition,
+        Nodes = executor.Nodes,
+        CpusPerTask = executor.CpusPerTask,
+        Memory = executor.Memory,
+        Time = executor.Time,
+        Account = executor.Account,
+        ExtraArguments = executor.ExtraArguments,
+        CallbackAddress = executor.CallbackAddress,
+        Relay = relay ?? throw new DevFileException([new DevFileError(plugin.Location, $"plugin '{plugin.Ref}' runs on Slurm, but this host has no relay for it (RunOptions.SlurmRelay); tb sets it")]),
+    };
 
     /// <summary>Pre-warms the first <paramref name="count"/> pooled plugins, each from a pool thread.</summary>
     /// <remarks>

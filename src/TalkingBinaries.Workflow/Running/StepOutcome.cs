@@ -22,6 +22,12 @@ internal sealed record StepOutcome(StepStatus Status, string? Error)
     /// <summary>Named values the step produced.</summary>
     public IReadOnlyDictionary<string, JsonElement> Outputs { get; init; } = new Dictionary<string, JsonElement>();
 
+    /// <summary>What ran the plugin process: <c>local</c> or <c>slurm</c>.</summary>
+    public string? Executor { get; init; }
+
+    /// <summary>Where on a Slurm cluster it ran; null for a local process.</summary>
+    public Hosting.Slurm.SlurmPlacement? Placement { get; init; }
+
     /// <summary>A remark that is no error, such as outputs dropped over the run's limit.</summary>
     public string? Note { get; init; }
 
@@ -45,6 +51,10 @@ internal sealed record StepOutcome(StepStatus Status, string? Error)
         ExitCode = Exit?.Code,
         Signal = Exit?.Signal,
         Pid = Pid,
+        Executor = Executor,
+        SlurmJobId = Placement?.JobId,
+        SlurmStepId = Placement?.StepId,
+        Node = Placement?.Node,
         StartedAt = startedAt,
         FinishedAt = startedAt is null ? null : DateTimeOffset.UtcNow,
         BinaryTimeMs = BinaryTime is { } binary ? Milliseconds(binary) : null,
