@@ -89,6 +89,21 @@ plain=$(harness wall "$runs" "$work/plain" "$PWD/dist/tb" run)
 unset XDG_CACHE_HOME
 row "9. root DevFile, plugins checked against DevFile.lock" "$locked ms" "no lock file $plain ms" "$(ratio "$locked" "$plain") x"
 
+# 10. Warm steps through Slurm (srun and the relay on the node; docs/cluster.md) next to the same steps run here.
+if sinfo -h -o %T 2> /dev/null | grep -qE 'idle|mixed|allocated'; then
+  sed 's|^    path: \(.*\)$|    path: \1\n    executor: slurm|' "$work/DevFile.warm" > "$work/DevFile.slurm"
+  for ((i = 0; i < step_runs; i++)); do
+    for mode in warm slurm; do
+      dist/tb run -f "$work/DevFile.$mode" --report "$work/cluster.$mode.$i.json" > /dev/null
+      harness report "$work/cluster.$mode.$i.json" warm-rate >> "$work/cluster.$mode.steady"
+      harness report "$work/cluster.$mode.$i.json" step-median >> "$work/cluster.$mode.step"
+    done
+  done
+  row "10. $steps warm echo steps on Slurm" "$(median < "$work/cluster.slurm.steady") steps/s, $(median < "$work/cluster.slurm.step") ms a step" "here $(median < "$work/cluster.warm.steady") steps/s, $(median < "$work/cluster.warm.step") ms a step" "$(ratio "$(median < "$work/cluster.slurm.step")" "$(median < "$work/cluster.warm.step")") x (step time)"
+else
+  echo "  10. skipped: no Slurm cluster is up (scripts/slurm/start.sh starts one)" >&2
+fi
+
 table=$(printf '| figure | measured | baseline | ratio |\n|---|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
 if ! $quick; then
