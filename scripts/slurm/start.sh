@@ -105,7 +105,9 @@ MinJobAge=5
 MessageTimeout=10
 InactiveLimit=0
 NodeName=$node NodeAddr=127.0.0.1$hardware State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+# A node has few cores, and specs run steps in parallel (tb run -j 8): without sharing, every srun past the core
+# count waits in the queue for seconds. Plugin steps mostly wait on I/O, so up to 8 jobs share a core.
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:8
 EOF
   mv "$conf.new" "$conf"
   echo "export SLURM_CONF=$conf" >"$dir/env"
