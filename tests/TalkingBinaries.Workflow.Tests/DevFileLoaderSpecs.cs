@@ -476,7 +476,7 @@ public sealed class DevFileLoaderSpecs
             """);
 
         Assert.Equal(new SourceLocation(DevFilePath, 6, 5), error.Location);
-        Assert.Equal("unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error, if; did you mean 'parallel'?", error.Message);
+        Assert.Equal("unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error, if, executor; did you mean 'parallel'?", error.Message);
     }
 
     [Fact]
@@ -761,6 +761,57 @@ public sealed class DevFileLoaderSpecs
 
         Assert.Equal(new SourceLocation(DevFilePath, 3, 13), error.Location);
         Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void An_executor_is_local_by_default_slurm_by_name_or_slurm_with_settings_and_a_step_may_override_it()
+    {
+        var devFile = DevFileLoader.Parse(
+            """
+            plugins:
+              - ref: here
+              - ref: there
+                executor: slurm
+              - ref: tuned
+                executor:
+                  slurm:
+                    partition: debug
+                    nodes: 1
+                    cpus_per_task: 4
+                    mem: 4G
+                    time: "1:30:00"
+                    account: proj42
+                    extra_args: ["--qos=short", "--constraint=avx2"]
+                    callback_address: 10.1.2.3
+            steps:
+              - { name: a, plugin: here }
+              - { name: b, plugin: tuned, executor: local }
+              - { name: c, plugin: here, executor: { slurm: ~ } }
+            """,
+            DevFilePath);
+
+        Assert.Equal(ExecutorDefinition.Local, devFile.Plugin("here").Executor);
+        Assert.Equal(new ExecutorDefinition { IsSlurm = true }, devFile.Plugin("there").Executor);
+        Assert.Equal(
+            "slurm(partition=debug, nodes=1, cpus_per_task=4, mem=4G, time=1:30:00, account=proj42, callback_address=10.1.2.3, extra_args=[--qos=short --constraint=avx2])",
+            devFile.Plugin("tuned").Executor.ToString());
+        Assert.Equal(["--qos=short", "--constraint=avx2"], devFile.Plugin("tuned").Executor.ExtraArguments);
+        Assert.Null(devFile.Step("a").Executor);
+        Assert.Equal(ExecutorDefinition.Local, devFile.Step("b").Executor);
+        Assert.Equal(new ExecutorDefinition { IsSlurm = true }, devFile.Step("c").Executor);
+    }
+
+    [Theory]
+    [InlineData("executor: slrum", 3, 15, "unknown executor 'slrum'; write 'executor: local', 'executor: slurm', or 'executor: { slurm: { partition: debug } }'; did you mean 'slurm'?")]
+    [InlineData("executor: { kubernetes: {} }", 3, 15, "'executor' names one executor; write 'executor: local', 'executor: slurm', or 'executor: { slurm: { partition: debug } }'")]
+    [InlineData("executor: { slurm: { cpus_per_task: many } }", 3, 41, "'cpus_per_task' must be a whole number of at least 1, not 'many'")]
+    [InlineData("executor: { slurm: { nodes: 2 } }", 3, 33, "'nodes' must be 1: a plugin is one process, and runs on one node (parallel steps may spread over nodes on their own)")]
+    public void An_executor_that_cannot_be_used_is_an_error_on_its_line_saying_how_to_write_it(string executor, int line, int column, string message)
+    {
+        var error = SingleError($"plugins:\n  - ref: lint\n    {executor}\nsteps:\n  - name: a\n    plugin: lint\n");
+
+        Assert.Equal(message, error.Message);
+        Assert.Equal(new SourceLocation(DevFilePath, line, column), error.Location);
     }
 
     [Fact]
