@@ -76,6 +76,9 @@ public sealed partial class PluginProcess : IAsyncDisposable
     /// <summary>Shakes hands offering <paramref name="versions"/>, which the conformance kit varies; the answer must pick one of them.</summary>
     internal async Task<InitializeResult> InitializeAsync(IReadOnlyList<int> versions, CancellationToken cancellationToken)
     {
+        // The handshake's time starts when the plugin can hear it: a job waiting in a cluster's queue is not a plugin
+        // that does not answer (docs/cluster.md).
+        await _child.Reachable.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.HandshakeTimeout);
         var supported = string.Join(", ", versions);

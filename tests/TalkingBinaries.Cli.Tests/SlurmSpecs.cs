@@ -201,6 +201,53 @@ public sealed class SlurmSpecs : IDisposable
         await AssertNoJobsLeftAsync();
     }
 
+    [SlurmFact]
+    public async Task A_job_held_in_the_queue_longer_than_the_handshake_timeout_still_runs_once_released()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: held
+                path: {TestExecutables.Echo}
+                executor: {"{"} slurm: {"{"} extra_args: ["--hold"] {"}"} {"}"}
+            steps:
+              - name: later
+                plugin: held
+                config: {"{"} say: waited in the queue {"}"}
+            """);
+
+        using var tb = Tb.Start(_directory.FullName, "run", "--report", ReportPath);
+
+        // Held past the 10 s handshake timeout: the handshake's clock starts when the relay connects, not at srun.
+        var job = await JobNamedAsync("tb-held", Deadline.After(30));
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        Assert.False(tb.HasExited, tb.Stdout + tb.Stderr);
+        using (var release = Process.Start("scontrol", ["release", job])!)
+        {
+            await release.WaitForExitAsync(Deadline.After(30));
+        }
+
+        Assert.Equal(0, await tb.WaitAsync(Deadline.After(90)));
+        Assert.Contains("[later] waited in the queue\n", tb.Stdout, StringComparison.Ordinal);
+        Assert.Equal(job, Steps()[0].GetProperty("slurmJobId").GetString());
+        await AssertNoJobsLeftAsync();
+    }
+
+    private static async Task<string> JobNamedAsync(string name, CancellationToken deadline)
+    {
+        while (true)
+        {
+            using var squeue = Process.Start(new ProcessStartInfo("squeue", ["-h", "-n", name, "-o", "%i"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var id = (await squeue.StandardOutput.ReadToEndAsync(deadline)).Trim();
+            await squeue.WaitForExitAsync(deadline);
+            if (id.Length > 0)
+            {
+                return id;
+            }
+
+            await Task.Delay(100, deadline);
+        }
+    }
+
     private void WriteDevFile(string text) => File.WriteAllText(Path.Combine(_directory.FullName, "DevFile"), text);
 
     private async Task<Tb> RunAsync(params string[] arguments)

@@ -111,6 +111,8 @@ internal sealed class Tb : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     public void Signal(string name)
     {
         using var kill = Process.Start("/bin/kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

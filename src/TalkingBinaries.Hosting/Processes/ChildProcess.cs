@@ -129,6 +129,12 @@ internal sealed partial class ChildProcess : IDisposable
         return drained;
     }
 
+    /// <summary>
+    /// Completes when the plugin can be talked to: at once for a local child; for one on a cluster, once its relay has
+    /// connected back (or srun has ended), since the job may wait in the queue for as long as the cluster is busy.
+    /// </summary>
+    public Task Reachable => Relay?.Connected ?? Task.CompletedTask;
+
     /// <summary>Takes the plugin's stdin and stdout from <paramref name="relay"/> instead of this process's pipes, which are closed.</summary>
     public void UseRelay(Slurm.RelayListener relay)
     {

@@ -42,6 +42,9 @@ internal sealed class RelayListener : IDisposable
     /// <summary>The plugin's stdout, read from the relay; end of stream when the relay closes the socket or never connected.</summary>
     public Stream Output { get; }
 
+    /// <summary>Completes when the relay has connected, or when it never will (srun ended first); never faults.</summary>
+    public Task Connected => _connected.Task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     /// <summary>Where the plugin runs, once its relay has connected.</summary>
     public SlurmPlacement? Placement { get; private set; }
 
