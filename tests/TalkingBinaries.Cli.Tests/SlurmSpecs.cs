@@ -232,6 +232,34 @@ public sealed class SlurmSpecs : IDisposable
         await AssertNoJobsLeftAsync();
     }
 
+    [SlurmFact]
+    public async Task Under_salloc_the_plugins_run_as_steps_of_the_allocation_not_as_jobs_of_their_own()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: echo
+                path: {TestExecutables.Echo}
+                executor: slurm
+              - ref: shell
+                path: {TestExecutables.Shell}
+                executor: slurm
+            steps:
+              - {"{"} name: a, plugin: echo, config: {"{"} say: inside {"}"} {"}"}
+              - {"{"} name: b, plugin: shell, config: {"{"} commands: ["echo job $SLURM_JOB_ID"] {"}"} {"}"}
+            """);
+
+        // salloc runs tb with SLURM_JOB_ID set, so srun makes steps of its allocation.
+        using var tb = Tb.StartExecutable(_directory.FullName, "salloc", null, ["--ntasks=2", "--quiet", "--job-name=tb-allocation", TestExecutables.Tb, "run", "--report", ReportPath]);
+
+        Assert.True(await tb.WaitAsync(Deadline.After(120)) == 0, tb.Stdout + tb.Stderr);
+        var steps = Steps();
+        var allocation = steps[0].GetProperty("slurmJobId").GetString();
+        Assert.Equal(allocation, steps[1].GetProperty("slurmJobId").GetString());
+        Assert.NotEqual(steps[0].GetProperty("slurmStepId").GetString(), steps[1].GetProperty("slurmStepId").GetString());
+        Assert.Contains($"[b] job {allocation}\n", tb.Stdout, StringComparison.Ordinal);
+        await AssertNoJobsLeftAsync();
+    }
+
     private static async Task<string> JobNamedAsync(string name, CancellationToken deadline)
     {
         while (true)

@@ -27,7 +27,7 @@ internal sealed class SlurmLauncher(SlurmOptions options) : PluginLauncher
         try
         {
             // The token goes in the environment srun passes on, not on a command line every user of the node can read.
-            List<string> arguments = [.. options.SrunArguments($"tb-{command.Name}"), "--", .. options.Relay, relay.Endpoint, "--", command.ExecutablePath, .. command.Arguments];
+            List<string> arguments = [.. options.SrunArguments($"tb-{command.Name}", insideAllocation: !string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("SLURM_JOB_ID"))), "--", .. options.Relay, relay.Endpoint, "--", command.ExecutablePath, .. command.Arguments];
             var environment = Environment(command);
             environment[NodeRelay.TokenVariable] = relay.Token;
             var child = ChildProcess.Start(srun, arguments, environment, command.WorkingDirectory);

@@ -34,10 +34,19 @@ public sealed record SlurmOptions
     public string? CallbackAddress { get; init; }
 
     /// <summary>The <c>srun</c> arguments these options ask for, before <c>--</c> and the command.</summary>
-    public IReadOnlyList<string> SrunArguments(string jobName)
+    /// <param name="jobName">What <c>squeue</c> calls the job.</param>
+    /// <param name="insideAllocation">Whether the host runs inside an allocation (<c>salloc</c>, <c>sbatch</c>), where srun makes job steps.</param>
+    public IReadOnlyList<string> SrunArguments(string jobName, bool insideAllocation)
     {
         // --input=none: the plugin's stdin comes through the relay, not through srun's own forwarding (it stalls, docs/cluster.md).
         var arguments = new List<string> { "--quiet", "--ntasks=1", $"--nodes={Nodes ?? 1}", "--input=none", $"--job-name={jobName}" };
+
+        // A warm plugin holds its job step for the whole run; without --overlap the next plugin's step would wait for it.
+        if (insideAllocation)
+        {
+            arguments.Add("--overlap");
+        }
+
         void Add(string option, object? value)
         {
             if (value is not null)
