@@ -260,6 +260,26 @@ public sealed class SlurmSpecs : IDisposable
         await AssertNoJobsLeftAsync();
     }
 
+    [SlurmFact]
+    public async Task A_callback_address_that_is_not_this_hosts_fails_the_step_with_one_line_saying_what_to_set()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: echo
+                path: {TestExecutables.Echo}
+                executor: {"{"} slurm: {"{"} callback_address: 203.0.113.7 {"}"} {"}"}
+            steps:
+              - {"{"} name: a, plugin: echo, config: {"{"} say: hi {"}"} {"}"}
+            """);
+
+        using var tb = await RunAsync();
+
+        Assert.Equal(1, tb.ExitCode);
+        Assert.Contains("[a] failed (step execution time ", tb.Stdout, StringComparison.Ordinal);
+        Assert.Contains("): plugin 'echo': cannot listen for its relay on 203.0.113.7: Cannot assign requested address; give the executor a 'callback_address' of this host that the nodes can reach\n", tb.Stdout, StringComparison.Ordinal);
+        await AssertNoJobsLeftAsync();
+    }
+
     private static async Task<string> JobNamedAsync(string name, CancellationToken deadline)
     {
         while (true)

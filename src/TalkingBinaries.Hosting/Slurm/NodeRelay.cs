@@ -17,6 +17,9 @@ public static class NodeRelay
     /// <summary>The environment variable that carries the relay's token from the host (never the command line, which <c>ps</c> shows).</summary>
     public const string TokenVariable = "TB_RELAY_TOKEN";
 
+    /// <summary>How long the relay tries to reach the host before it gives up (and the plugin's start fails with its reason).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Relays until the plugin exits; returns the exit code to exit with.</summary>
     /// <exception cref="IOException">The host cannot be reached, or the plugin cannot be started.</exception>
     public static async Task<int> RunAsync(string endpoint, string executable, IReadOnlyList<string> arguments)
@@ -30,7 +33,18 @@ public static class NodeRelay
         }
 
         using var socket = new Socket(host.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(host).ConfigureAwait(false);
+        using (var patience = new CancellationTokenSource(ConnectTimeout))
+        {
+            try
+            {
+                await socket.ConnectAsync(host, patience.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException exception)
+            {
+                throw new IOException($"no answer from {endpoint} within {ConnectTimeout.TotalSeconds:0} s; can this node reach the host (a firewall, or the host's name resolving to an address only it knows)?", exception);
+            }
+        }
+
         var hello = new Dictionary<string, string>
         {
             ["token"] = token,

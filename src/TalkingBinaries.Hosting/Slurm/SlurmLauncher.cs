@@ -23,7 +23,19 @@ internal sealed class SlurmLauncher(SlurmOptions options) : PluginLauncher
         var srun = FindOnPath(options.Srun) ?? throw new PluginException(
             PluginErrorKind.StartFailed,
             $"plugin '{command.Name}': '{options.Srun}' is not on PATH, so it cannot run on Slurm; install Slurm's client commands or give the plugin 'executor: local'");
-        var relay = new RelayListener(options.CallbackAddress);
+        RelayListener relay;
+        try
+        {
+            relay = new RelayListener(options.CallbackAddress);
+        }
+        catch (System.Net.Sockets.SocketException exception)
+        {
+            throw new PluginException(
+                PluginErrorKind.StartFailed,
+                $"plugin '{command.Name}': cannot listen for its relay on {options.CallbackAddress ?? "this host's address"}: {exception.Message}; give the executor a 'callback_address' of this host that the nodes can reach",
+                exception);
+        }
+
         try
         {
             // The token goes in the environment srun passes on, not on a command line every user of the node can read.
