@@ -64,9 +64,9 @@ internal static class Commands
         using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
 
         // A plugin from a package is installed on first need, before anything runs.
-        if (!await PackageInstalls.EnsureAsync(terminal, devFile, locator.Packages, interruption.Stop))
+        if (await PackageInstalls.InstallMissingAsync(terminal, devFile, locator.Packages, interruption) is { } failed)
         {
-            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Stopped(interruption.Signal);
+            return failed;
         }
 
         var options = new RunOptions

@@ -9,8 +9,13 @@ namespace TalkingBinaries.Cli;
 /// <summary>Installs the packages a DevFile's plugins come from, saying what it does as it goes.</summary>
 internal static class PackageInstalls
 {
-    /// <summary>Installs every package not in the cache yet; false, after saying why, when one cannot be installed.</summary>
-    public static async Task<bool> EnsureAsync(Terminal terminal, DevFile devFile, PackageCache? cache, CancellationToken cancellationToken)
+    /// <summary>Installs every package not in the cache yet; null when all are in, else (after saying why) the exit code to end with.</summary>
+    public static async Task<int?> InstallMissingAsync(Terminal terminal, DevFile devFile, PackageCache? cache, Interruption interruption) =>
+        await EnsureAsync(terminal, devFile, cache, interruption.Stop) ? null
+        : interruption.Signal is null ? ExitCodes.UsageOrConfig
+        : ExitCodes.Stopped(interruption.Signal);
+
+    private static async Task<bool> EnsureAsync(Terminal terminal, DevFile devFile, PackageCache? cache, CancellationToken cancellationToken)
     {
         if (cache is null)
         {

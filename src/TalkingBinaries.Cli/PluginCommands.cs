@@ -24,9 +24,9 @@ internal static class PluginCommands
 
         var locator = PluginLocator.ForCurrentProcess();
         using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
-        if (!await PackageInstalls.EnsureAsync(terminal, devFile, locator.Packages, interruption.Stop))
+        if (await PackageInstalls.InstallMissingAsync(terminal, devFile, locator.Packages, interruption) is { } failed)
         {
-            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Stopped(interruption.Signal);
+            return failed;
         }
 
         var packaged = devFile.Plugins.Count(plugin => plugin.Source is not null);
@@ -45,9 +45,9 @@ internal static class PluginCommands
 
         var locator = PluginLocator.ForCurrentProcess();
         using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
-        if (!await PackageInstalls.EnsureAsync(terminal, devFile, locator.Packages, interruption.Stop))
+        if (await PackageInstalls.InstallMissingAsync(terminal, devFile, locator.Packages, interruption) is { } failed)
         {
-            return interruption.Signal is null ? ExitCodes.UsageOrConfig : ExitCodes.Stopped(interruption.Signal);
+            return failed;
         }
 
         PluginLock written;
