@@ -89,7 +89,7 @@ internal static class Commands
         RunReport result;
         try
         {
-            var runner = new WorkflowRunner(devFile, options, new ConsoleReporter(terminal, arguments.Verbose));
+            var runner = new WorkflowRunner(devFile, options, RunDisplays.For(terminal, arguments));
             result = await runner.RunAsync(interruption.Stop, interruption.Force);
         }
         catch (DevFileException exception)

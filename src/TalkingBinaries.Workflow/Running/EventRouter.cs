@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Expressions;
 using TalkingBinaries.Workflow.Reporting;
 using TalkingBinaries.Workflow.Variables;
 
@@ -14,6 +16,8 @@ namespace TalkingBinaries.Workflow.Running;
 /// </remarks>
 internal sealed class EventRouter(RunPlan plan, RunObserver observer, SecretMasker masker, VariableStore variables)
 {
+    private static readonly JsonElement MaskedValue = JsonSerializer.SerializeToElement(SecretMasker.Mask, ExpressionJsonContext.Default.String);
+
     private readonly ConcurrentDictionary<string, (DateTimeOffset Started, DateTimeOffset? Finished)> _intervals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _conflicts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Plugin, int Pid, PluginLogSource Source), string> _heldTails = new();
@@ -42,9 +46,9 @@ internal sealed class EventRouter(RunPlan plan, RunObserver observer, SecretMask
                     masker.Add(variable.Value);
                 }
 
-                if (VariableNames.IsValid(variable.Name))
+                if (VariableNames.IsValid(variable.Name) && variables.Set(variable.Name, variable.Value, $"plugin {plugin}", _ => false) is null)
                 {
-                    variables.Set(variable.Name, variable.Value, $"plugin {plugin}", _ => false);
+                    observer.VariableSet(null, variable.Name, Shown(variable));
                 }
 
                 break;
@@ -124,8 +128,15 @@ internal sealed class EventRouter(RunPlan plan, RunObserver observer, SecretMask
         {
             _conflicts.TryAdd(step.Name, problem);
             Say(step, variable.Plugin, variable.Pid, LogLevels.Error, problem);
+            return;
         }
+
+        observer.VariableSet(step, variable.Name, Shown(variable));
     }
+
+    /// <summary>A variable's value as observers see it: a secret one wholly masked, others with known secrets masked.</summary>
+    private JsonElement Shown(PluginVariableEvent variable) =>
+        variable.Secret ? MaskedValue : masker.Apply(variable.Value);
 
     /// <summary>Whether <paramref name="other"/> ran at some moment while <paramref name="step"/> was running.</summary>
     private bool RanAlongside(string step, string other) =>

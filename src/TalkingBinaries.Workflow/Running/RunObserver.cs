@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
@@ -8,6 +9,23 @@ namespace TalkingBinaries.Workflow.Running;
 /// <remarks>Methods are called from reader threads; an observer must be thread-safe. Lines of a step arrive in order.</remarks>
 public abstract class RunObserver
 {
+    /// <summary>One observer that tells each of <paramref name="observers"/> everything, in the order given.</summary>
+    public static RunObserver Combine(params IEnumerable<RunObserver> observers) => new CombinedRunObserver(observers.ToArray());
+
+    /// <summary>A secret became known (from the environment, a var-file, or a plugin); it is masked from now on.</summary>
+    /// <remarks>Called before any text masked with it is shown; a multi-line secret is told whole and line by line.</remarks>
+    public virtual void SecretRegistered(string secret)
+    {
+    }
+
+    /// <summary>A step (or, with <paramref name="step"/> null, a warm plugin outside any step) set a global variable.</summary>
+    /// <param name="step">The step that set it; null when a warm plugin set it outside any step.</param>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="value">Its value, secrets masked (a secret variable's whole value is <c>***</c>).</param>
+    public virtual void VariableSet(StepDefinition? step, string name, JsonElement value)
+    {
+    }
+
     /// <summary>Something is worth saying before the run starts but does not stop it (a lock file that does not pin a plugin).</summary>
     public virtual void Warning(string message)
     {

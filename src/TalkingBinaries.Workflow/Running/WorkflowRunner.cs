@@ -120,7 +120,7 @@ public sealed class WorkflowRunner
             secrets[secret] = value;
         }
 
-        var masker = new SecretMasker();
+        var masker = new SecretMasker(_observer.SecretRegistered);
         foreach (var value in secrets.Values)
         {
             masker.Add(value);

@@ -8,7 +8,7 @@ namespace TalkingBinaries.Workflow.Variables;
 /// Thread-safe; secrets may be added while a run is going (a plugin registers one). A multi-line secret is also
 /// masked line by line, because the host shows output one line at a time (docs/devfile.md, "Secrets").
 /// </remarks>
-internal sealed class SecretMasker
+internal sealed class SecretMasker(Action<string>? added = null)
 {
     /// <summary>What a secret is replaced by.</summary>
     public const string Mask = "***";
@@ -28,10 +28,19 @@ internal sealed class SecretMasker
         }
 
         var pieces = secret.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.Trim().Length > 0).Prepend(secret);
+        string[] fresh;
         lock (_lock)
         {
+            fresh = pieces.Except(_secrets, StringComparer.Ordinal).ToArray();
+
             // Longest first, so a secret that contains another is masked whole.
-            _secrets = _secrets.Concat(pieces).Distinct(StringComparer.Ordinal).OrderByDescending(text => text.Length).ToArray();
+            _secrets = _secrets.Concat(fresh).OrderByDescending(text => text.Length).ToArray();
+
+            // Told inside the lock, so whoever is told (GitHub's ::add-mask::) hears of a secret before any text masked with it is shown.
+            foreach (var piece in fresh)
+            {
+                added?.Invoke(piece);
+            }
         }
     }
 
