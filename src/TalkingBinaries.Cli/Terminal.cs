@@ -8,7 +8,7 @@ namespace TalkingBinaries.Cli;
 /// A stream that cannot be written (a full disk, /dev/full, a closed pipe, a hung-up terminal) is given up once,
 /// said on stderr if stderr still works, and never fails the run (issue 10, item 9).
 /// </remarks>
-internal sealed class Terminal(TextWriter output, TextWriter error, bool colour) : IDisposable
+internal sealed class Terminal(TextWriter output, TextWriter error, bool colour, bool interactive = false) : IDisposable
 {
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(5);
     private static readonly string[] StepColours = ["36", "35", "34", "32", "33", "96", "95", "94"];
@@ -16,8 +16,12 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
     private bool _flushPending;
     private bool _outputFailed;
     private bool _errorFailed;
+    private LiveArea? _live;
 
     public bool Colour { get; } = colour;
+
+    /// <summary>Whether standard output is a terminal that can be drawn on (not a pipe, a file, or TERM=dumb).</summary>
+    public bool Interactive { get; } = interactive;
 
     public static Terminal ForConsole(bool noColourFlag)
     {
@@ -27,7 +31,8 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
             && Environment.GetEnvironmentVariable("TERM") is not "dumb";
         var output = new StreamWriter(StandardStreams.Output(), bufferSize: 64 * 1024) { AutoFlush = false };
         var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
-        return new Terminal(output, error, colour);
+        var interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not "dumb";
+        return new Terminal(output, error, colour, interactive);
     }
 
     /// <summary>Writes one whole line; lines from concurrent callers never mix.</summary>
@@ -42,6 +47,12 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
 
             try
             {
+                // A live area below the log is taken away for the line, and drawn again at the next flush.
+                if (_live is not null)
+                {
+                    output.Write(_live.Erase());
+                }
+
                 output.Write(text);
                 output.Write('\n');
             }
@@ -80,7 +91,57 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
         }
     }
 
-    public void Dispose() => Flush();
+    public void Dispose()
+    {
+        EndLive();
+        Flush();
+    }
+
+    /// <summary>Keeps <paramref name="area"/> drawn below every line written from now on, until <see cref="EndLive"/>.</summary>
+    public void StartLive(LiveArea area)
+    {
+        lock (_lock)
+        {
+            _live = area;
+        }
+    }
+
+    /// <summary>Draws the live area again, in place (its rows have changed, or time has passed).</summary>
+    public void Redraw()
+    {
+        lock (_lock)
+        {
+            FlushOutput(LiveDraw.Again);
+        }
+    }
+
+    /// <summary>Takes the live area away and shows the cursor again; lines go on below what is there.</summary>
+    public void EndLive()
+    {
+        lock (_lock)
+        {
+            if (_live is null)
+            {
+                return;
+            }
+
+            var end = _live.End();
+            _live = null;
+            if (!_outputFailed && end.Length > 0)
+            {
+                try
+                {
+                    output.Write(end);
+                }
+                catch (IOException exception)
+                {
+                    GiveUpOutput(exception);
+                }
+            }
+
+            FlushOutput();
+        }
+    }
 
     private async Task FlushSoonAsync()
     {
@@ -93,13 +154,30 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
     {
         lock (_lock)
         {
-            // What went before on stdout first, so the two read in order in a terminal or a merged CI log.
-            FlushOutput();
+            // What went before on stdout first, so the two read in order in a terminal or a merged CI log; a live area
+            // is taken away first so the line lands above it, and drawn again below it.
+            if (_live is not null && !_outputFailed)
+            {
+                try
+                {
+                    output.Write(_live.Erase());
+                }
+                catch (IOException exception)
+                {
+                    GiveUpOutput(exception);
+                }
+            }
+
+            FlushOutput(LiveDraw.Not);
             WriteError(text);
+            if (_live is not null)
+            {
+                FlushOutput();
+            }
         }
     }
 
-    private void FlushOutput()
+    private void FlushOutput(LiveDraw draw = LiveDraw.IfTakenAway)
     {
         _flushPending = false;
         if (_outputFailed)
@@ -109,6 +187,12 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
 
         try
         {
+            // After lines took the live area away it comes back once per flush, which caps how often it is drawn.
+            if (_live is not null && (draw == LiveDraw.Again || (draw == LiveDraw.IfTakenAway && !_live.Drawn)))
+            {
+                output.Write(_live.Draw());
+            }
+
             output.Flush();
         }
         catch (IOException exception)
@@ -117,10 +201,21 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour)
         }
     }
 
+    private enum LiveDraw
+    {
+        IfTakenAway,
+        Again,
+        Not,
+    }
+
     private void GiveUpOutput(IOException exception)
     {
         _outputFailed = true;
-        WriteError($"tb: error: cannot write to standard output ({exception.Message}); the run goes on without showing more there");
+
+        // The cursor hidden for the live area is shown again through stderr, when that is the same terminal.
+        var restore = _live is { CursorHidden: true } && !Console.IsErrorRedirected ? LiveArea.ShowCursor : string.Empty;
+        _live = null;
+        WriteError(restore + $"tb: error: cannot write to standard output ({exception.Message}); the run goes on without showing more there");
     }
 
     private void WriteError(string text)

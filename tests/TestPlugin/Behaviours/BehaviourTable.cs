@@ -11,6 +11,7 @@ internal static class BehaviourTable
         // Steps that go well, or fail the way the protocol allows.
         new OkBehaviour(),
         new SleepBehaviour(),
+        new ProgressBehaviour(),
         new SetVarBehaviour(),
         new FailBehaviour(),
 
