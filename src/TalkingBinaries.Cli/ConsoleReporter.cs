@@ -1,3 +1,4 @@
+using System.Globalization;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Reporting;
@@ -10,18 +11,18 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
 {
     private readonly RunLines _lines = new(terminal, verbose);
 
-    public override void Warning(string message) => terminal.ErrorLine($"tb: {terminal.Yellow("warning")}: {message}");
+    public override void Warning(string message) => terminal.ErrorLine(_lines.Warning(message));
 
     public override void RunStarting(DevFile devFile, IReadOnlyList<string> steps, string runId) =>
         terminal.Line(_lines.Starting(devFile, steps, runId));
 
-    internal static string Count(int count, string noun) => RunLines.Count(count, noun);
+    internal static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? string.Empty : "s")}";
 
-    public override void StepStarting(StepDefinition step) => terminal.Line(_lines.Started(step));
+    public override void StepStarting(StepDefinition step) => terminal.Line(_lines.StepStarting(step));
 
     public override void StepLog(StepDefinition step, PluginLogEvent line)
     {
-        if (_lines.Log(step, line) is { } text)
+        if (_lines.StepLog(step, line) is { } text)
         {
             terminal.Line(text);
         }
@@ -35,12 +36,14 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
         }
     }
 
-    public override void StepProgress(StepDefinition step, PluginProgressEvent progress) => terminal.Line(_lines.Progress(step, progress));
+    public override void StepProgress(StepDefinition step, PluginProgressEvent progress) => terminal.Line(_lines.StepProgress(step, progress));
 
-    public override void StepFinished(StepDefinition step, StepReport report) => terminal.Line(_lines.Finished(step, report));
+    public override void StepFinished(StepDefinition step, StepReport report) => terminal.Line(_lines.StepFinished(step, report));
 
     // One block: every plugin has stopped and been drained before RunFinished, and nothing splits the table.
-    public override void RunFinished(RunReport report) => terminal.Lines(_lines.Summary(report));
+    public override void RunFinished(RunReport report) => terminal.Lines(_lines.RunFinished(report));
 
-    internal static string Ms(double milliseconds) => RunLines.Ms(milliseconds);
+    internal static string Ms(double milliseconds) => milliseconds < 1000
+        ? milliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms"
+        : (milliseconds / 1000).ToString("0.000", CultureInfo.InvariantCulture) + " s";
 }

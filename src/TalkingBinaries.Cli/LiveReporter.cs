@@ -35,7 +35,7 @@ internal sealed class LiveReporter : RunObserver, IDisposable
         terminal.StartLive(new LiveArea(Rows));
     }
 
-    public override void Warning(string message) => _terminal.ErrorLine($"tb: {_terminal.Yellow("warning")}: {message}");
+    public override void Warning(string message) => _terminal.ErrorLine(_lines.Warning(message));
 
     public override void RunStarting(DevFile devFile, IReadOnlyList<string> steps, string runId) =>
         _terminal.Line(_lines.Starting(devFile, steps, runId));
@@ -59,7 +59,7 @@ internal sealed class LiveReporter : RunObserver, IDisposable
 
     public override void StepLog(StepDefinition step, PluginLogEvent line)
     {
-        if (_lines.Log(step, line) is { } text)
+        if (_lines.StepLog(step, line) is { } text)
         {
             _terminal.Line(text);
         }
@@ -92,14 +92,14 @@ internal sealed class LiveReporter : RunObserver, IDisposable
             _running.Remove(step.Name);
         }
 
-        _terminal.Line(_lines.Finished(step, report));
+        _terminal.Line(_lines.StepFinished(step, report));
     }
 
     public override void RunFinished(RunReport report)
     {
         Dispose();
         _terminal.EndLive();
-        _terminal.Lines(_lines.Summary(report));
+        _terminal.Lines(_lines.RunFinished(report));
     }
 
     /// <summary>Stops the ticking; the rows stay until <see cref="Terminal.EndLive"/>.</summary>
@@ -136,7 +136,7 @@ internal sealed class LiveReporter : RunObserver, IDisposable
                 .ToList();
             if (more > 0)
             {
-                rows.Add(_terminal.Dim($"... and {RunLines.Count(more, "more step")} running"));
+                rows.Add(_terminal.Dim($"... and {ConsoleReporter.Count(more, "more step")} running"));
             }
 
             return rows;

@@ -22,11 +22,12 @@ var vars = new Option<string[]>("--var") { Description = "Set a variable: --var 
 var varFiles = new Option<string[]>("--var-file") { Description = "Read variables (and, under 'secrets:', secrets) from a YAML or JSON file (repeatable)." };
 var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plugins' debug lines." };
 var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
+var outputMode = OutputModes.Option();
 var frozen = new Option<bool>("--frozen") { Description = "Refuse to run unless the DevFile's lock file exists and pins every plugin as declared (for CI)." };
 var probe = new Option<bool>("--probe") { Description = "Start each plugin to ask its version, protocol and capabilities (its handshake)." };
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
 
-var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen };
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -38,6 +39,7 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     Verbose = parse.GetValue(verbose),
     NoColor = parse.GetValue(noColor),
     Frozen = parse.GetValue(frozen),
+    Output = parse.GetValue(outputMode),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything.") { file, noColor };

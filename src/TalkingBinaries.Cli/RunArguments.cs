@@ -20,6 +20,9 @@ internal sealed record RunArguments(string? File, string? Report, string Version
 
     public bool NoColor { get; init; }
 
+    /// <summary>As written (<c>--output</c>): prefixed, grouped, or null for the default (grouped under GitHub Actions).</summary>
+    public string? Output { get; init; }
+
     /// <summary>Refuse to run unless the lock file exists and pins every plugin (for CI).</summary>
     public bool Frozen { get; init; }
 }

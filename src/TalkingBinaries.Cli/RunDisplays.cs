@@ -8,8 +8,13 @@ internal static class RunDisplays
     /// <summary>The observers of one <c>tb run</c>, combined into one.</summary>
     public static RunObserver For(Terminal terminal, RunArguments arguments)
     {
-        // On a terminal, the live view (rows per running step below the log); elsewhere plain lines, as CI logs want them.
-        List<RunObserver> observers = [terminal.Interactive ? new LiveReporter(terminal, arguments.Verbose) : new ConsoleReporter(terminal, arguments.Verbose)];
+        List<RunObserver> observers = [OutputModes.Display(terminal, arguments)];
+
+        // After the display, so a failed step's ::error:: follows its group; its ::add-mask:: lines come as secrets do.
+        if (WorkflowCommands.Active)
+        {
+            observers.Add(new GitHubActionsReporter(terminal, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), arguments.Timeout));
+        }
         return observers.Count == 1 ? observers[0] : RunObserver.Combine(observers);
     }
 }

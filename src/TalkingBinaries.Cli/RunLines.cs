@@ -1,4 +1,3 @@
-using System.Globalization;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
@@ -6,12 +5,16 @@ using TalkingBinaries.Workflow.Reporting;
 
 namespace TalkingBinaries.Cli;
 
-/// <summary>The lines that tell a run, as the plain and the live view both show them; null for a line not to show.</summary>
+/// <summary>The lines tb shows of a run, as text: one formatting for every console view (prefixed, grouped).</summary>
+/// <remarks>Thread-safe once <see cref="Starting"/> has been called: the rest only reads what it learnt there.</remarks>
 internal sealed class RunLines(Terminal terminal, bool verbose)
 {
     private readonly Dictionary<string, int> _stepIndex = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seedPlugins = new(StringComparer.Ordinal);
 
+    public string Warning(string message) => $"tb: {terminal.Yellow("warning")}: {message}";
+
+    /// <summary>The run's first line; learns the steps' colours and which plugins speak the seed format.</summary>
     public string Starting(DevFile devFile, IReadOnlyList<string> steps, string runId)
     {
         for (var i = 0; i < devFile.Steps.Count; i++)
@@ -20,18 +23,71 @@ internal sealed class RunLines(Terminal terminal, bool verbose)
         }
 
         _seedPlugins.UnionWith(devFile.Plugins.Where(plugin => plugin.Protocol == PluginProtocol.Seed).Select(plugin => plugin.Ref));
-        return terminal.Dim($"tb: running {devFile.Path} ({Count(steps.Count, "step")}, run {runId})");
+        return terminal.Dim($"tb: running {devFile.Path} ({ConsoleReporter.Count(steps.Count, "step")}, run {runId})");
     }
 
-    public static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? string.Empty : "s")}";
+    public string StepStarting(StepDefinition step) => $"{Prefix(step)} {terminal.Dim($"started (plugin {step.Plugin})")}";
 
-    public string Started(StepDefinition step) => $"{Prefix(step)} {terminal.Dim($"started (plugin {step.Plugin})")}";
-
-    public string? Log(StepDefinition step, PluginLogEvent line) =>
+    /// <summary>A step's log line; null when it is not shown (a debug line without --verbose).</summary>
+    public string? StepLog(StepDefinition step, PluginLogEvent line) =>
         Format(line, _seedPlugins.Contains(step.Plugin)) is { } text ? $"{Prefix(step)} {text}" : null;
 
+    /// <summary>A warm plugin's line about no single step; null when it is not shown.</summary>
     public string? PluginLog(string plugin, PluginLogEvent line) =>
         Format(line, _seedPlugins.Contains(plugin)) is { } text ? $"{terminal.Dim($"[plugin {plugin}]")} {text}" : null;
+
+    public string StepProgress(StepDefinition step, PluginProgressEvent progress)
+    {
+        var fraction = progress.Fraction is { } value ? $"{value * 100:0}% " : string.Empty;
+        return $"{Prefix(step)} {terminal.Dim($"progress: {fraction}{PluginText.Escape(progress.Message ?? string.Empty)}")}";
+    }
+
+    public string StepFinished(StepDefinition step, StepReport report)
+    {
+        var times = report.BinaryTimeMs is { } binary
+            ? $"binary execution time {ConsoleReporter.Ms(binary)}, step execution time {ConsoleReporter.Ms(report.StepTimeMs ?? 0)}"
+            : $"step execution time {ConsoleReporter.Ms(report.StepTimeMs ?? 0)}";
+        var error = PluginText.Escape(report.Error ?? string.Empty);
+        var line = report.Status switch
+        {
+            StepStatus.Succeeded => $"{terminal.Green("succeeded")} ({times})",
+            StepStatus.Skipped => $"{terminal.Yellow("skipped")}: {error}",
+            StepStatus.Cancelled => $"{terminal.Yellow("cancelled")} ({times}): {error}",
+            _ => $"{terminal.Red("failed")} ({times}{Exit(report)}): {error}",
+        };
+        return $"{Prefix(step)} {line}";
+    }
+
+    /// <summary>The end of the run: a blank line, the summary table and the verdict.</summary>
+    public List<string> RunFinished(RunReport report)
+    {
+        var block = new List<string> { string.Empty };
+        block.AddRange(SummaryTable.Format(report));
+
+        var counts = Counts(report);
+        var verdict = report.Status switch
+        {
+            RunStatus.Succeeded => terminal.Green("run succeeded"),
+            RunStatus.Cancelled => terminal.Yellow("run interrupted"),
+            RunStatus.TimedOut => terminal.Red("run timed out"),
+            _ => terminal.Red("run failed"),
+        };
+        var cause = report.FailedFirst is { } failed ? $" (step '{failed}' failed first)" : string.Empty;
+        block.Add($"{verdict}{cause}: {counts} in {ConsoleReporter.Ms(report.DurationMs)}");
+        return block;
+    }
+
+    /// <summary>How many steps ended each way: "2 succeeded, 0 failed, 0 skipped, 0 cancelled".</summary>
+    public static string Counts(RunReport report) => string.Join(", ", Enum.GetValues<StepStatus>().Select(status =>
+        $"{report.Steps.Count(step => step.Status == status)} {status.ToString().ToLowerInvariant()}"));
+
+    /// <summary>How a step's process ended, as said after its times: the signal or exit code, if any.</summary>
+    public static string Exit(StepReport report) => report switch
+    {
+        { Signal: { } signal } => $", killed by signal {signal} ({ExitStatus.SignalName(signal)})",
+        { ExitCode: { } code } => $", exit code {code}",
+        _ => string.Empty,
+    };
 
     /// <summary>A log line as shown after its prefix, control characters escaped; null for a debug line without --verbose.</summary>
     private string? Format(PluginLogEvent line, bool seed)
@@ -49,59 +105,6 @@ internal sealed class RunLines(Terminal terminal, bool verbose)
             _ => text,
         };
     }
-
-    public string Progress(StepDefinition step, PluginProgressEvent progress)
-    {
-        var fraction = progress.Fraction is { } value ? $"{value * 100:0}% " : string.Empty;
-        return $"{Prefix(step)} {terminal.Dim($"progress: {fraction}{PluginText.Escape(progress.Message ?? string.Empty)}")}";
-    }
-
-    public string Finished(StepDefinition step, StepReport report)
-    {
-        var times = report.BinaryTimeMs is { } binary
-            ? $"binary execution time {Ms(binary)}, step execution time {Ms(report.StepTimeMs ?? 0)}"
-            : $"step execution time {Ms(report.StepTimeMs ?? 0)}";
-        var error = PluginText.Escape(report.Error ?? string.Empty);
-        var line = report.Status switch
-        {
-            StepStatus.Succeeded => $"{terminal.Green("succeeded")} ({times})",
-            StepStatus.Skipped => $"{terminal.Yellow("skipped")}: {error}",
-            StepStatus.Cancelled => $"{terminal.Yellow("cancelled")} ({times}): {error}",
-            _ => $"{terminal.Red("failed")} ({times}{Exit(report)}): {error}",
-        };
-        return $"{Prefix(step)} {line}";
-    }
-
-    /// <summary>The block that ends a run: a blank line, the summary table and the verdict.</summary>
-    public List<string> Summary(RunReport report)
-    {
-        var block = new List<string> { string.Empty };
-        block.AddRange(SummaryTable.Format(report));
-
-        var counts = string.Join(", ", Enum.GetValues<StepStatus>().Select(status =>
-            $"{report.Steps.Count(step => step.Status == status)} {status.ToString().ToLowerInvariant()}"));
-        var verdict = report.Status switch
-        {
-            RunStatus.Succeeded => terminal.Green("run succeeded"),
-            RunStatus.Cancelled => terminal.Yellow("run interrupted"),
-            RunStatus.TimedOut => terminal.Red("run timed out"),
-            _ => terminal.Red("run failed"),
-        };
-        var cause = report.FailedFirst is { } failed ? $" (step '{failed}' failed first)" : string.Empty;
-        block.Add($"{verdict}{cause}: {counts} in {Ms(report.DurationMs)}");
-        return block;
-    }
-
-    public static string Ms(double milliseconds) => milliseconds < 1000
-        ? milliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms"
-        : (milliseconds / 1000).ToString("0.000", CultureInfo.InvariantCulture) + " s";
-
-    private static string Exit(StepReport report) => report switch
-    {
-        { Signal: { } signal } => $", killed by signal {signal} ({ExitStatus.SignalName(signal)})",
-        { ExitCode: { } code } => $", exit code {code}",
-        _ => string.Empty,
-    };
 
     public string Prefix(StepDefinition step) => terminal.Step(step.Name, _stepIndex.GetValueOrDefault(step.Name));
 }

@@ -67,6 +67,10 @@ internal sealed class Tb : IDisposable
 
         start.Environment.Remove("NO_COLOR");
 
+        // A spec run on GitHub Actions would otherwise get workflow commands and a job summary it never asked for.
+        start.Environment.Remove("GITHUB_ACTIONS");
+        start.Environment.Remove("GITHUB_STEP_SUMMARY");
+
         // Every process tb starts inherits this, so the test can find any that outlives tb.
         start.Environment[MarkerName] = marker;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
