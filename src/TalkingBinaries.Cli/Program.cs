@@ -79,10 +79,18 @@ var root = new RootCommand("Talking Binaries: run workflows whose steps are plug
     plugin,
 };
 
+root.Subcommands.Add(SchemaCommand.Create());
+ShellCompletion.AddTo(root);
+
 // Never System.Console's streams (StandardStreams says why): on a terminal, their first write sets keypad mode and nothing
 // resets it when tb exits. Raw streams write the same bytes without touching the terminal's modes.
 using var output = new StreamWriter(StandardStreams.Output()) { AutoFlush = true };
 using var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
+if (args is [ShellCompletion.Callback, ..])
+{
+    return ShellCompletion.Complete(root, args[1..], output);
+}
+
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
