@@ -3,8 +3,8 @@ using TalkingBinaries.Hosting.Discovery;
 using TalkingBinaries.Hosting.Integrity;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
-using TalkingBinaries.Workflow.Plugins;
 using TalkingBinaries.Workflow.Planning;
+using TalkingBinaries.Workflow.Plugins;
 
 namespace TalkingBinaries.Cli;
 
