@@ -3,7 +3,7 @@ using TalkingBinaries.Plugins.Shell;
 
 // Runs each of `commands` through /bin/sh -c, streaming output live; stops at the first failing command.
 return await Plugin.RunAsync(
-    new PluginOptions { Name = "shell", Version = "1.0.0", MaxConcurrency = 16 },
+    new PluginOptions { Name = "shell", Version = "1.0.0", MaxConcurrency = 16, DeclaredVariables = [], DeclaredOutputs = ["stdout"] },
     ShellJsonContext.Default.ShellConfig,
     async (step, cancellationToken) =>
     {

@@ -113,12 +113,14 @@ internal static class Commands
         };
     }
 
-    /// <summary>Durations.TryParse, and false rather than an exception for a value too large for a TimeSpan.</summary>
-    public static int Validate(string? file, bool noColor)
+    /// <summary><c>tb validate</c>: checks the DevFile, finds its plugins, and warns about variables and outputs that nothing declares.</summary>
+    public static async Task<int> ValidateAsync(ValidateArguments arguments)
     {
+        var (file, noColor) = (arguments.File, arguments.NoColor);
         using var terminal = Terminal.ForConsole(noColor);
         var locator = PluginLocator.ForCurrentProcess();
-        if (!TryLoad(terminal, file, out var devFile))
+        if (!TryLoad(terminal, file, out var devFile)
+            || !TryReadVariables(terminal, new RunArguments(file, null, arguments.Version) { Variables = arguments.Variables, VarFiles = arguments.VarFiles }, out var variables, out _))
         {
             return ExitCodes.UsageOrConfig;
         }
@@ -131,6 +133,8 @@ internal static class Commands
             {
                 terminal.Line($"  plugin {plugin.Ref}: {plugin.Located.ExecutablePath}{(plugin.Definition.Protocol == PluginProtocol.Seed ? " (seed format)" : string.Empty)}");
             }
+
+            await DeclarationWarnings.PrintAsync(terminal, devFile, variables.Keys, arguments);
 
             return ExitCodes.Success;
         }

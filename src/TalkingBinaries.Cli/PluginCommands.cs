@@ -185,6 +185,30 @@ internal static class PluginCommands
         return [$"{handshake.Plugin.Name} {handshake.Plugin.Version}", $"v{handshake.ProtocolVersion}", string.Join(", ", offered)];
     }
 
+    // What the plugin says it sets (docs/protocol.md, "Declaring what a plugin sets"); null for a list it does not declare.
+    private static void WriteDeclares(Utf8JsonWriter writer, PluginDeclarations? declares)
+    {
+        writer.WriteStartObject("declares");
+        foreach (var (name, names) in new[] { ("variables", declares?.Variables), ("outputs", declares?.Outputs) })
+        {
+            if (names is null)
+            {
+                writer.WriteNull(name);
+                continue;
+            }
+
+            writer.WriteStartArray(name);
+            foreach (var item in names)
+            {
+                writer.WriteStringValue(item);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
     private static string Json(DevFile devFile, PluginLock? lockFile, PluginInventory inventory, bool probe)
     {
         using var buffer = new MemoryStream();
@@ -227,6 +251,7 @@ internal static class PluginCommands
                         writer.WriteBoolean("cancel", handshake.Capabilities.Cancel);
                         writer.WriteNumber("max_concurrency", handshake.Capabilities.MaxConcurrency);
                         writer.WriteEndObject();
+                        WriteDeclares(writer, handshake.Declares);
                     }
                     else
                     {

@@ -26,6 +26,7 @@ var outputMode = OutputModes.Option();
 var frozen = new Option<bool>("--frozen") { Description = "Refuse to run unless the DevFile's lock file exists and pins every plugin as declared (for CI)." };
 var probe = new Option<bool>("--probe") { Description = "Start each plugin to ask its version, protocol and capabilities (its handshake)." };
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
+var noProbe = new Option<bool>("--no-probe") { Description = "Start no plugin to ask which variables and outputs it declares (they are then unknown)." };
 
 var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
@@ -42,8 +43,14 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     Output = parse.GetValue(outputMode),
 }));
 
-var validate = new Command("validate", "Check a DevFile and find its plugins without running anything.") { file, noColor };
-validate.SetAction(parse => Commands.Validate(parse.GetValue(file), parse.GetValue(noColor)));
+var validate = new Command("validate", "Check a DevFile and find its plugins without running anything; warn about variables and outputs nothing declares.") { file, vars, varFiles, noProbe, noColor };
+validate.SetAction((parse, _) => Commands.ValidateAsync(new ValidateArguments(parse.GetValue(file), version)
+{
+    Variables = parse.GetValue(vars) ?? [],
+    VarFiles = parse.GetValue(varFiles) ?? [],
+    NoProbe = parse.GetValue(noProbe),
+    NoColor = parse.GetValue(noColor),
+}));
 
 var install = new Command("install", "Install the packages the DevFile's plugins come from ('source:') into the plugin cache.") { file, noColor };
 install.SetAction((parse, _) => PluginCommands.InstallAsync(parse.GetValue(file), parse.GetValue(noColor)));

@@ -31,4 +31,12 @@ public sealed record PluginOptions
     /// <see cref="Plugin.HostGoneExitCode"/> even if a handler ignores its token (docs/protocol.md, "Lifecycle").
     /// </remarks>
     public TimeSpan HostGoneGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The names of every variable the plugin's steps may set, told to the host in the handshake; null to not say.</summary>
+    /// <remarks>With a list, <c>tb validate</c> warns about a <c>vars.NAME</c> that nothing declares; without one, it cannot tell a typo from a variable this plugin sets.</remarks>
+    public IReadOnlyList<string>? DeclaredVariables { get; init; }
+
+    /// <summary>The names of every output the plugin's steps may return, told to the host in the handshake; null to not say.</summary>
+    /// <remarks>With a list, <c>tb validate</c> warns about a <c>steps.NAME.outputs.OUTPUT</c> of this plugin's steps that is not in it.</remarks>
+    public IReadOnlyList<string>? DeclaredOutputs { get; init; }
 }

@@ -135,6 +135,9 @@ internal sealed partial class PluginServer : StepChannel, IAsyncDisposable
             ProtocolVersion = version.Value,
             Plugin = new PeerInfo(_options.Name, _options.Version),
             Capabilities = new PluginCapabilities { Cancel = true, Warm = _options.Warm, MaxConcurrency = Math.Max(1, _options.MaxConcurrency) },
+            Declares = _options.DeclaredVariables is null && _options.DeclaredOutputs is null
+                ? null
+                : new PluginDeclarations { Variables = _options.DeclaredVariables, Outputs = _options.DeclaredOutputs },
         });
     }
 

@@ -5,7 +5,16 @@ using TalkingBinaries.Plugin;
 
 // A plugin written with the SDK, for testing the SDK itself; the step's config "mode" picks the behaviour.
 return await Plugin.RunAsync(
-    new PluginOptions { Name = "sdk-test", Version = "2.0.0", MaxConcurrency = 4 },
+    new PluginOptions
+    {
+        Name = "sdk-test",
+        Version = "2.0.0",
+        MaxConcurrency = 4,
+
+        // Everything some mode below sets, so hosts can check references to them (docs/protocol.md, "declares").
+        DeclaredVariables = ["plain", "hidden"],
+        DeclaredOutputs = ["stdin", "pid", "started", "finished", "huge", "variable", "producerStatus", "producerOutputs", "seen", "text", "list", "config"],
+    },
     SdkTestJson.Default.SdkTestConfig,
     async (step, cancellationToken) =>
     {

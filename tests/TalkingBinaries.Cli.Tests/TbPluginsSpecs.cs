@@ -154,6 +154,34 @@ public sealed class TbPluginsSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Tb_plugins_probe_json_shows_what_each_plugin_declares_and_null_for_what_it_does_not()
+    {
+        CopyPlugin(Path.Combine(Project, "tb-test-plugin"));
+        WriteDevFile("""
+            plugins:
+              - ref: echo
+                path: ECHO
+              - ref: test
+                path: tb-test-plugin
+            steps:
+              - name: a
+                plugin: echo
+            """.Replace("ECHO", TestExecutables.Echo, StringComparison.Ordinal));
+
+        using var list = await TbAsync("plugins", "--probe", "--json");
+
+        Assert.True(list.ExitCode == 0, list.Stdout + list.Stderr);
+        using var document = JsonDocument.Parse(list.Stdout);
+        var plugins = document.RootElement.GetProperty("plugins");
+        var echo = plugins[0].GetProperty("probe").GetProperty("declares");
+        var test = plugins[1].GetProperty("probe").GetProperty("declares");
+        Assert.Equal(0, echo.GetProperty("variables").GetArrayLength());
+        Assert.Equal("said", Assert.Single(echo.GetProperty("outputs").EnumerateArray()).GetString());
+        Assert.Equal(JsonValueKind.Null, test.GetProperty("variables").ValueKind);
+        Assert.Equal(JsonValueKind.Null, test.GetProperty("outputs").ValueKind);
+    }
+
+    [Fact]
     public async Task A_bundled_plugin_that_shadows_one_on_PATH_is_named_in_a_warning_not_called_undeclared()
     {
         CopyPlugin(Path.Combine(SecondOnPath, "tb-echo"));

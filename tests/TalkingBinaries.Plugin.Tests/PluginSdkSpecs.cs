@@ -39,6 +39,17 @@ public sealed class PluginSdkSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public void The_handshake_carries_the_variables_and_outputs_the_plugin_declares()
+    {
+        var declares = _plugin.Handshake!.Declares;
+
+        Assert.NotNull(declares);
+        Assert.Equal(["plain", "hidden"], declares.Variables);
+        Assert.Contains("seen", declares.Outputs!);
+        Assert.Contains("producerStatus", declares.Outputs!);
+    }
+
+    [Fact]
     public async Task Console_output_and_childrens_stdout_go_to_stderr_not_the_protocol_and_stdin_is_empty()
     {
         var result = await Run("""{"mode":"stray-console"}""");

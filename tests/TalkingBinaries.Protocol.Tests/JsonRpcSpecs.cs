@@ -359,6 +359,44 @@ public sealed class JsonRpcSpecs
     }
 
     [Fact]
+    public void An_initialize_result_with_declares_round_trips_its_variables_and_outputs()
+    {
+        var result = new InitializeResult
+        {
+            ProtocolVersion = 1,
+            Plugin = new PeerInfo("p", "1.0"),
+            Declares = new PluginDeclarations { Variables = ["region", "build-id"], Outputs = [] },
+        };
+
+        var json = JsonSerializer.Serialize(result, ProtocolJsonContext.Default.InitializeResult);
+        var read = JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.InitializeResult);
+
+        Assert.Contains("\"declares\":{\"variables\":[\"region\",\"build-id\"],\"outputs\":[]}", json, StringComparison.Ordinal);
+        Assert.Equal(["region", "build-id"], read!.Declares!.Variables);
+        Assert.Empty(read.Declares.Outputs!);
+    }
+
+    [Theory]
+    [InlineData("""{"protocolVersion":1,"plugin":{"name":"p","version":"1.0"}}""", false)]
+    [InlineData("""{"protocolVersion":1,"plugin":{"name":"p","version":"1.0"},"declares":{}}""", true)]
+    [InlineData("""{"protocolVersion":1,"plugin":{"name":"p","version":"1.0"},"declares":{"outputs":["x"],"futureThing":1}}""", true)]
+    public void An_initialize_result_may_leave_out_declares_or_either_list_which_are_then_unknown(string json, bool hasDeclares)
+    {
+        var result = JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.InitializeResult);
+
+        Assert.Equal(hasDeclares, result!.Declares is not null);
+        Assert.Null(result.Declares?.Variables);
+    }
+
+    [Fact]
+    public void An_initialize_result_without_declares_writes_none()
+    {
+        var json = JsonSerializer.Serialize(new InitializeResult { ProtocolVersion = 1, Plugin = new PeerInfo("p", "1.0") }, ProtocolJsonContext.Default.InitializeResult);
+
+        Assert.DoesNotContain("declares", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Step_run_params_without_parallel_or_variables_get_a_single_instance_and_no_variables()
     {
         var parameters = JsonSerializer.Deserialize("""{"runId":"r","stepId":"s","step":"build","config":{"a":1}}""", ProtocolJsonContext.Default.StepRunParams);

@@ -455,6 +455,7 @@ class Plugin {
       protocolVersion: Math.max(...shared),
       plugin: { name: PLUGIN_NAME, version: PLUGIN_VERSION },
       capabilities: { cancel: true, warm: true, maxConcurrency: MAX_CONCURRENCY },
+      declares: { variables: [], outputs: ['words', 'first'] },
     });
   }
 

@@ -126,7 +126,8 @@ def negotiate(params):
     # next message (a step/cancel) is even read.
     return {"protocolVersion": max(shared),
             "plugin": {"name": PLUGIN_NAME, "version": PLUGIN_VERSION},
-            "capabilities": {"cancel": False, "warm": False, "maxConcurrency": 1}}, None
+            "capabilities": {"cancel": False, "warm": False, "maxConcurrency": 1},
+            "declares": {"variables": [], "outputs": ["words", "first"]}}, None
 
 
 def parse(line):

@@ -24,6 +24,9 @@ public sealed record InitializeResult
 
     /// <summary>What the plugin can do beyond the base protocol.</summary>
     public PluginCapabilities Capabilities { get; set; } = new();
+
+    /// <summary>The variables and outputs the plugin's steps may set; null when the plugin does not say (docs/protocol.md, "declares").</summary>
+    public PluginDeclarations? Declares { get; init; }
 }
 
 /// <summary>Name and version of one side.</summary>
@@ -54,4 +57,15 @@ public sealed record PluginCapabilities
 
     /// <summary>How many <c>step/run</c> requests the plugin handles at once.</summary>
     public int MaxConcurrency { get; set; } = 1;
+}
+
+/// <summary>What a plugin says its steps may set, so a host can tell a misspelt name from one a plugin sets (docs/protocol.md, "declares").</summary>
+/// <remarks>A list that is null is unknown: the plugin may set anything of that kind. An empty list means it sets none.</remarks>
+public sealed record PluginDeclarations
+{
+    /// <summary>The names of the variables its steps may set with <c>vars/set</c>; null when it does not say.</summary>
+    public IReadOnlyList<string>? Variables { get; init; }
+
+    /// <summary>The names of the outputs its steps may return; null when it does not say.</summary>
+    public IReadOnlyList<string>? Outputs { get; init; }
 }
