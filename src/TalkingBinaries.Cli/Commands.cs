@@ -54,6 +54,12 @@ internal static class Commands
             return ExitCodes.UsageOrConfig;
         }
 
+        if (arguments.ReportHtml is { } plannedPage && !ReportFile.CanWrite(plannedPage, out var pageProblem))
+        {
+            terminal.ErrorLine($"tb: error: cannot write the HTML report to {Path.GetFullPath(plannedPage)}: {pageProblem}; fix --report-html before running");
+            return ExitCodes.UsageOrConfig;
+        }
+
         var locator = PluginLocator.ForCurrentProcess();
         if (!TryLoad(terminal, arguments.File, out var devFile) || !TryReadVariables(terminal, arguments, out var variables, out var secrets)
             || !TryLoadLock(terminal, devFile, out var lockFile))
@@ -87,9 +93,11 @@ internal static class Commands
             Secrets = secrets,
         };
         RunReport result;
+        var logs = arguments.ReportHtml is null ? null : new StepLogCollector();
         try
         {
-            var runner = new WorkflowRunner(devFile, options, RunDisplays.For(terminal, arguments));
+            var displays = RunDisplays.For(terminal, arguments);
+            var runner = new WorkflowRunner(devFile, options, logs is null ? displays : RunObserver.Combine(displays, logs));
             result = await runner.RunAsync(interruption.Stop, interruption.Force);
         }
         catch (DevFileException exception)
@@ -102,6 +110,11 @@ internal static class Commands
         if (arguments.Report is { } reportPath && ReportFile.TryWrite(reportPath, result) is { } reportFailure)
         {
             terminal.ErrorLine($"tb: error: cannot write the report to {Path.GetFullPath(reportPath)}: {reportFailure}");
+        }
+
+        if (arguments.ReportHtml is { } pagePath && TimelineFile.TryWrite(pagePath, result, logs?.Logs) is { } pageFailure)
+        {
+            terminal.ErrorLine($"tb: error: cannot write the HTML report to {Path.GetFullPath(pagePath)}: {pageFailure}");
         }
 
         return result.Status switch

@@ -14,6 +14,7 @@ var version = typeof(ExitCodes).Assembly.GetCustomAttribute<AssemblyInformationa
 
 var file = new Option<string?>("--file", "-f") { Description = "The DevFile to use; by default the nearest DevFile in this directory or a parent." };
 var report = new Option<string?>("--report") { Description = "Write a JSON report of the run to this file." };
+var reportHtml = new Option<string?>("--report-html") { Description = "Write an HTML page of the run to this file: a timeline of the steps, their logs, variables and outputs." };
 var grace = new Option<string?>("--grace") { Description = $"How long a plugin gets to exit when asked (after its step, or on Ctrl-C) before its process group is killed (e.g. 500ms, 5s; default {Durations.Format(HostingOptions.Default.StopGrace)})." };
 var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Run at most this many steps at once (default: the DevFile's max_parallel, else the number of processors)." };
 var timeout = new Option<string?>("--timeout") { Description = "Stop the whole run after this long (e.g. 90s, 10m); exit code 124." };
@@ -28,7 +29,7 @@ var probe = new Option<bool>("--probe") { Description = "Start each plugin to as
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
 var noProbe = new Option<bool>("--no-probe") { Description = "Start no plugin to ask which variables and outputs it declares (they are then unknown)." };
 
-var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode };
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -41,6 +42,7 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     NoColor = parse.GetValue(noColor),
     Frozen = parse.GetValue(frozen),
     Output = parse.GetValue(outputMode),
+    ReportHtml = parse.GetValue(reportHtml),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything; warn about variables and outputs nothing declares.") { file, vars, varFiles, noProbe, noColor };
@@ -77,6 +79,11 @@ check.SetAction((parse, _) => PluginCheck.RunAsync(new CheckArguments(parse.GetV
 }));
 var plugin = new Command("plugin", "Work with a plugin executable directly.") { check };
 
+var reportPath = new Argument<string>("REPORT") { Description = "A JSON report written by tb run --report." };
+var html = new Option<string?>("--html") { Description = "Write the report as an HTML page to this file: a timeline of the steps, variables and outputs." };
+var reportCommand = new Command("report", "Draw a JSON report of tb run --report as an HTML timeline.") { reportPath, html, noColor };
+reportCommand.SetAction(parse => ReportCommand.Run(parse.GetValue(reportPath)!, parse.GetValue(html), parse.GetValue(noColor)));
+
 var root = new RootCommand("Talking Binaries: run workflows whose steps are plugins, any executable speaking JSON over stdin/stdout.")
 {
     run,
@@ -84,6 +91,7 @@ var root = new RootCommand("Talking Binaries: run workflows whose steps are plug
     plugins,
     lockCommand,
     plugin,
+    reportCommand,
 };
 
 root.Subcommands.Add(SchemaCommand.Create());

@@ -25,4 +25,7 @@ internal sealed record RunArguments(string? File, string? Report, string Version
 
     /// <summary>Refuse to run unless the lock file exists and pins every plugin (for CI).</summary>
     public bool Frozen { get; init; }
+
+    /// <summary>Where to write the HTML timeline of the run (docs/devfile.md, "HTML timeline"); null for none.</summary>
+    public string? ReportHtml { get; init; }
 }
