@@ -111,7 +111,7 @@ public sealed partial class TbTimelineSpecs : IDisposable
         // data-ready and the tooltip element are set by the page's script, so it ran; the escaped line stayed text.
         Assert.Contains("data-ready=\"true\"", dom, StringComparison.Ordinal);
         Assert.Contains("<div id=\"tip\" class=\"tip\" hidden=\"\"></div>", dom, StringComparison.Ordinal);
-        Assert.Equal(2, BarTag().Matches(dom).Count);
+        Assert.Equal(2, BarTag().Count(dom));
         Assert.Contains("&lt;script&gt;document.title='owned'&lt;/script&gt;", dom, StringComparison.Ordinal);
         Assert.DoesNotContain("<title>owned</title>", dom, StringComparison.Ordinal);
         var image = await File.ReadAllBytesAsync(png);
