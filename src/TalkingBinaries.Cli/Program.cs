@@ -25,8 +25,10 @@ var noColor = new Option<bool>("--no-color") { Description = "Never colour the o
 var frozen = new Option<bool>("--frozen") { Description = "Refuse to run unless the DevFile's lock file exists and pins every plugin as declared (for CI)." };
 var probe = new Option<bool>("--probe") { Description = "Start each plugin to ask its version, protocol and capabilities (its handshake)." };
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
+var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, in waves, with each step's executable and config as far as known; start nothing." };
+var graphFormat = new Option<string?>("--format") { Description = "The graph's format: mermaid (default) or dot." };
 
-var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen };
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, dryRun, json };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -38,10 +40,18 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     Verbose = parse.GetValue(verbose),
     NoColor = parse.GetValue(noColor),
     Frozen = parse.GetValue(frozen),
+    DryRun = parse.GetValue(dryRun),
+    Json = parse.GetValue(json),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything.") { file, noColor };
 validate.SetAction(parse => Commands.Validate(parse.GetValue(file), parse.GetValue(noColor)));
+
+var list = new Command("list", "List the DevFile's steps in file order: plugin, needs, what each waits for, if and description.") { file, json, noColor };
+list.SetAction(parse => DiscoveryCommands.List(parse.GetValue(file), parse.GetValue(json), parse.GetValue(noColor)));
+
+var graph = new Command("graph", "Print the DevFile's needs graph as Mermaid (default) or Graphviz DOT.") { file, graphFormat, json, noColor };
+graph.SetAction(parse => DiscoveryCommands.Graph(parse.GetValue(file), parse.GetValue(graphFormat), parse.GetValue(json), parse.GetValue(noColor)));
 
 var install = new Command("install", "Install the packages the DevFile's plugins come from ('source:') into the plugin cache.") { file, noColor };
 install.SetAction((parse, _) => PluginCommands.InstallAsync(parse.GetValue(file), parse.GetValue(noColor)));
@@ -75,6 +85,8 @@ var root = new RootCommand("Talking Binaries: run workflows whose steps are plug
     plugins,
     lockCommand,
     plugin,
+    list,
+    graph,
 };
 
 // Never System.Console's streams (StandardStreams says why): on a terminal, their first write sets keypad mode and nothing

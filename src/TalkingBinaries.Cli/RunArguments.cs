@@ -22,4 +22,10 @@ internal sealed record RunArguments(string? File, string? Report, string Version
 
     /// <summary>Refuse to run unless the lock file exists and pins every plugin (for CI).</summary>
     public bool Frozen { get; init; }
+
+    /// <summary>Show what would run, without starting a plugin or installing a package.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>With <see cref="DryRun"/>, print the plan as JSON.</summary>
+    public bool Json { get; init; }
 }
