@@ -48,6 +48,12 @@ internal static class Commands
             return ExitCodes.UsageOrConfig;
         }
 
+        if (arguments.Json && !arguments.DryRun)
+        {
+            terminal.ErrorLine("tb: error: --json goes with --dry-run; for a JSON report of a run, use --report FILE");
+            return ExitCodes.UsageOrConfig;
+        }
+
         if (arguments.Report is { } plannedReport && !ReportFile.CanWrite(plannedReport, out var reportProblem))
         {
             terminal.ErrorLine($"tb: error: cannot write the report to {Path.GetFullPath(plannedReport)}: {reportProblem}; fix --report before running");
@@ -65,6 +71,11 @@ internal static class Commands
             || !TryLoadLock(terminal, devFile, out var lockFile))
         {
             return ExitCodes.UsageOrConfig;
+        }
+
+        if (arguments.DryRun)
+        {
+            return DiscoveryCommands.DryRun(terminal, devFile, arguments, locator, variables, secrets);
         }
 
         using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));

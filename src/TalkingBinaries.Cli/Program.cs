@@ -28,8 +28,10 @@ var frozen = new Option<bool>("--frozen") { Description = "Refuse to run unless 
 var probe = new Option<bool>("--probe") { Description = "Start each plugin to ask its version, protocol and capabilities (its handshake)." };
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
 var noProbe = new Option<bool>("--no-probe") { Description = "Start no plugin to ask which variables and outputs it declares (they are then unknown)." };
+var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, in waves, with each step's executable and config as far as known; start nothing." };
+var graphFormat = new Option<string?>("--format") { Description = "The graph's format: mermaid (default) or dot." };
 
-var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml };
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml, dryRun, json };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -43,6 +45,8 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     Frozen = parse.GetValue(frozen),
     Output = parse.GetValue(outputMode),
     ReportHtml = parse.GetValue(reportHtml),
+    DryRun = parse.GetValue(dryRun),
+    Json = parse.GetValue(json),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything; warn about variables and outputs nothing declares.") { file, vars, varFiles, noProbe, noColor };
@@ -53,6 +57,12 @@ validate.SetAction((parse, _) => Commands.ValidateAsync(new ValidateArguments(pa
     NoProbe = parse.GetValue(noProbe),
     NoColor = parse.GetValue(noColor),
 }));
+
+var list = new Command("list", "List the DevFile's steps in file order: plugin, needs, what each waits for, if and description.") { file, json, noColor };
+list.SetAction(parse => DiscoveryCommands.List(parse.GetValue(file), parse.GetValue(json), parse.GetValue(noColor)));
+
+var graph = new Command("graph", "Print the DevFile's needs graph as Mermaid (default) or Graphviz DOT.") { file, graphFormat, json, noColor };
+graph.SetAction(parse => DiscoveryCommands.Graph(parse.GetValue(file), parse.GetValue(graphFormat), parse.GetValue(json), parse.GetValue(noColor)));
 
 var install = new Command("install", "Install the packages the DevFile's plugins come from ('source:') into the plugin cache.") { file, noColor };
 install.SetAction((parse, _) => PluginCommands.InstallAsync(parse.GetValue(file), parse.GetValue(noColor)));
@@ -92,6 +102,8 @@ var root = new RootCommand("Talking Binaries: run workflows whose steps are plug
     lockCommand,
     plugin,
     reportCommand,
+    list,
+    graph,
 };
 
 root.Subcommands.Add(SchemaCommand.Create());

@@ -28,4 +28,10 @@ internal sealed record RunArguments(string? File, string? Report, string Version
 
     /// <summary>Where to write the HTML timeline of the run (docs/devfile.md, "HTML timeline"); null for none.</summary>
     public string? ReportHtml { get; init; }
+
+    /// <summary>Show what would run, without starting a plugin or installing a package.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>With <see cref="DryRun"/>, print the plan as JSON.</summary>
+    public bool Json { get; init; }
 }

@@ -4,7 +4,7 @@ namespace TalkingBinaries.Workflow.DevFiles;
 
 public static partial class DevFileLoader
 {
-    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor", "description"];
 
     private static StepDefinition? ReadStep(Context context, YamlNode node)
     {
@@ -68,6 +68,12 @@ public static partial class DevFileLoader
             condition = context.Template("if", (YamlScalarNode)ifNode);
         }
 
+        string? description = null;
+        if (fields.TryGetValue("description", out var descriptionNode))
+        {
+            description = ReadDescription(context, descriptionNode);
+        }
+
         IReadOnlyList<StepReference>? needs = null;
         if (fields.TryGetValue("needs", out var needsNode))
         {
@@ -83,7 +89,26 @@ public static partial class DevFileLoader
             TimeoutTemplate = timeoutTemplate,
             ConfigTemplates = templates,
             Executor = fields.TryGetValue("executor", out var executor) ? ReadExecutor(context, executor) : null,
+            Description = description,
         };
+    }
+
+    private static string? ReadDescription(Context context, YamlNode node)
+    {
+        if (node is not YamlScalarNode scalar)
+        {
+            context.Error(node.Start, "'description' must be a string, e.g. 'description: builds the app', not a list or mapping");
+            return null;
+        }
+
+        // A plain ~ or null is YAML's null: no description, as if the key were absent.
+        if (scalar.Value is null or "" || (scalar.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any && scalar.Value is "~" or "null" or "Null" or "NULL"))
+        {
+            return null;
+        }
+
+        // Shown on terminals by tb list and tb run --dry-run: no character may forge lines or escapes there.
+        return context.Printable(node, scalar.Value, "description") ? scalar.Value : null;
     }
 
     private static List<StepReference> ReadNeeds(Context context, YamlNode node)

@@ -122,6 +122,9 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
     /// <summary>Where this step's plugin process runs, when not where its plugin's do (<c>executor</c>); null to follow the plugin.</summary>
     public ExecutorDefinition? Executor { get; init; }
 
+    /// <summary>What the step is for, in a line (<c>description</c>), shown by <c>tb list</c>; null when absent.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
     internal TemplateSource? If { get; init; }
 

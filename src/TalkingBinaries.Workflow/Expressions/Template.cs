@@ -147,6 +147,22 @@ internal sealed class Template
         return JsonValues.FromString(text.ToString());
     }
 
+    /// <summary>The template as text, each expression replaced by what <paramref name="valueOf"/> gives, or kept as written when it gives null.</summary>
+    /// <remarks>For showing a template whose values are only partly known (<c>tb run --dry-run</c>); literal <c>${{</c> is shown escaped, as written.</remarks>
+    public string Render(Func<Expression, string?> valueOf)
+    {
+        ArgumentNullException.ThrowIfNull(valueOf);
+        var text = new StringBuilder();
+        foreach (var part in _parts)
+        {
+            text.Append(part.Expression is { } expression
+                ? valueOf(expression) ?? $"{Open} {expression.Text} {Close}"
+                : part.Literal!.Replace(Open, EscapedOpen, StringComparison.Ordinal));
+        }
+
+        return text.ToString();
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Text;
 

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Text.Json;
+using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Expressions;
+using TalkingBinaries.Workflow.Running;
+
+namespace TalkingBinaries.Workflow.Planning;
+
+/// <summary>Works out a step's <c>${{ }}</c> before the run, as far as they can be known then.</summary>
+/// <remarks>
+/// Known before the run: the variables of <c>vars</c>, <c>--var</c> and <c>--var-file</c>, the secrets, and the environment.
+/// Not known: steps' outputs and status, and variables no one sets before the run (a plugin may set them). Status
+/// functions are worked out as if every step before succeeds.
+/// </remarks>
+internal sealed class DryRunExpressions(IReadOnlyDictionary<string, JsonElement> variables, IReadOnlyDictionary<string, string> secrets)
+{
+    private readonly List<DevFileError> _errors = [];
+    private ExpressionContext? _context;
+
+    /// <summary>Expressions that fail with values known now: the step would fail when it starts.</summary>
+    public List<DevFileError> Errors => _errors;
+
+    private ExpressionContext Context => _context ??= new ExpressionContext
+    {
+        Roots = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        {
+            ["vars"] = JsonObjects.From(variables),
+            ["secrets"] = JsonObjects.From(secrets),
+            ["env"] = JsonObjects.Environment(),
+        },
+    };
+
+    /// <summary>The value of a source, or null (with why in <paramref name="unknown"/>) when it reads what is known only during the run.</summary>
+    public JsonElement? Resolve(TemplateSource source, List<string> unknown, string place)
+    {
+        var expressions = ExpressionChecks.Parse(source);
+        var reasons = expressions.SelectMany(expression => expression.References).Select(Unknown).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (reasons.Count > 0)
+        {
+            unknown.AddRange(reasons.Select(reason => $"{place}: {reason}"));
+            return null;
+        }
+
+        return Evaluate(source, () => source.Place == "if" && !Template.Contains(source.Text)
+            ? expressions[0].Evaluate(Context)
+            : Template.Parse(source.Text).Evaluate(Context));
+    }
+
+    /// <summary>A template's text with what is known filled in and the rest kept as written.</summary>
+    public string Render(TemplateSource source) => Template.Parse(source.Text).Render(expression =>
+        expression.References.Any(reference => Unknown(reference) is not null) ? null : JsonValues.ToText(Evaluate(source, () => expression.Evaluate(Context)) ?? JsonValues.Null));
+
+    /// <summary>Why a path is not known before the run; null when it is.</summary>
+    private string? Unknown(ExpressionReference reference)
+    {
+        var path = string.Join('.', reference.Segments.Prepend(reference.Root));
+        return reference.Root switch
+        {
+            "steps" when reference.Segments.Count > 0 => $"{path} is known only once step '{reference.Segments[0]}' has run",
+            "steps" => $"{path} is known only during the run",
+            "vars" when reference.Segments.Count == 0 => $"{path} is known only during the run (plugins may set variables)",
+            "vars" when !variables.ContainsKey(reference.Segments[0]) => $"{path} is not set before the run; a plugin may set it",
+            _ => null,
+        };
+    }
+
+    private JsonElement? Evaluate(TemplateSource source, Func<JsonElement> evaluate)
+    {
+        try
+        {
+            return evaluate();
+        }
+        catch (ExpressionException exception)
+        {
+            _errors.Add(new DevFileError(source.At(exception.Position), $"in '{source.Text}': {exception.Message}; the step would fail when it starts"));
+            return null;
+        }
+    }
+
+    /// <summary>The step's config with each known expression worked out and each unknown template rendered with what is known.</summary>
+    public JsonElement Config(StepDefinition step, List<string> unknown)
+    {
+        if (step.ConfigTemplates.Count == 0)
+        {
+            return step.Config;
+        }
+
+        var templates = step.ConfigTemplates.ToDictionary(source => source.Place, StringComparer.Ordinal);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, step.Config, string.Empty, templates, unknown);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private void Write(Utf8JsonWriter writer, JsonElement value, string pointer, Dictionary<string, TemplateSource> templates, List<string> unknown)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, property.Value, $"{pointer}/{property.Name}", templates, unknown);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    Write(writer, item, $"{pointer}/{index++}", templates, unknown);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String when templates.TryGetValue(pointer, out var source):
+                var before = unknown.Count;
+                if (Resolve(source, unknown, "config" + pointer) is { } resolved)
+                {
+                    resolved.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteStringValue(unknown.Count > before ? Render(source) : source.Text);
+                }
+
+                break;
+            default:
+                value.WriteTo(writer);
+                break;
+        }
+    }
+}
