@@ -16,7 +16,7 @@ internal static class Commands
 {
     public static async Task<int> RunAsync(RunArguments arguments)
     {
-        using var terminal = Terminal.ForConsole(arguments.NoColor);
+        using var terminal = arguments.Events == EventsFile.StandardOutput ? EventsFile.HumanTerminal(arguments.NoColor) : Terminal.ForConsole(arguments.NoColor);
         var grace = HostingOptions.Default.StopGrace;
         if (arguments.Grace is { } graceText && !Durations.TryParse(graceText, out grace, out var graceProblem))
         {
@@ -51,6 +51,12 @@ internal static class Commands
         if (arguments.Report is { } plannedReport && !ReportFile.CanWrite(plannedReport, out var reportProblem))
         {
             terminal.ErrorLine($"tb: error: cannot write the report to {Path.GetFullPath(plannedReport)}: {reportProblem}; fix --report before running");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        if (arguments.Events is { } plannedEvents && !EventsFile.CanWrite(plannedEvents, out var eventsProblem))
+        {
+            terminal.ErrorLine($"tb: error: cannot write events to {Path.GetFullPath(plannedEvents)}: {eventsProblem}; fix --events before running");
             return ExitCodes.UsageOrConfig;
         }
 

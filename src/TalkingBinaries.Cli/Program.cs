@@ -23,10 +23,12 @@ var varFiles = new Option<string[]>("--var-file") { Description = "Read variable
 var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plugins' debug lines." };
 var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
 var frozen = new Option<bool>("--frozen") { Description = "Refuse to run unless the DevFile's lock file exists and pins every plugin as declared (for CI)." };
+var events = new Option<string?>("--events") { Description = "Write the run's events as JSON lines to this file as they happen ('-' for stdout; the human output then goes to stderr)." };
 var probe = new Option<bool>("--probe") { Description = "Start each plugin to ask its version, protocol and capabilities (its handshake)." };
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
 
 var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen };
+run.Options.Add(events);
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -38,6 +40,7 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     Verbose = parse.GetValue(verbose),
     NoColor = parse.GetValue(noColor),
     Frozen = parse.GetValue(frozen),
+    Events = parse.GetValue(events),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything.") { file, noColor };

@@ -9,6 +9,11 @@ internal static class RunDisplays
     public static RunObserver For(Terminal terminal, RunArguments arguments)
     {
         List<RunObserver> observers = [new ConsoleReporter(terminal, arguments.Verbose)];
+        if (arguments.Events is { } events && EventsFile.Open(terminal, events) is { } eventWriter)
+        {
+            observers.Add(eventWriter);
+        }
+
         return observers.Count == 1 ? observers[0] : RunObserver.Combine(observers);
     }
 }
