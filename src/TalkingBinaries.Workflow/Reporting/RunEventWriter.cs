@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.DevFiles;
@@ -18,6 +19,10 @@ public sealed class RunEventWriter : RunObserver
     public const int SchemaVersion = 1;
 
     private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    // Escapes only what JSON needs (quotes, backslash, control characters): the lines are read by programs, never put in HTML,
+    // and the report's timestamps copied through a JsonElement would otherwise come out as \u002B00:00.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Stream _stream;
     private readonly Action<IOException>? _writeFailed;
     private readonly Lock _lock = new();
@@ -167,7 +172,7 @@ public sealed class RunEventWriter : RunObserver
             }
 
             _buffer.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(_buffer))
+            using (var json = new Utf8JsonWriter(_buffer, Options))
             {
                 json.WriteStartObject();
                 json.WriteNumber("v", SchemaVersion);
