@@ -58,16 +58,16 @@ public sealed class RunEventWriter : RunObserver
         Write("stepStarted", step.Name, json => json.WriteString("plugin", step.Plugin));
 
     /// <inheritdoc/>
-    public override void StepLog(StepDefinition step, PluginLogEvent line) => WriteLog(step.Name, line);
+    public override void StepLog(StepDefinition step, PluginLogEvent line) => WriteLog(step.Name, step.Plugin, line);
 
     /// <inheritdoc/>
-    public override void PluginLog(string plugin, PluginLogEvent line) => WriteLog(null, line);
+    public override void PluginLog(string plugin, PluginLogEvent line) => WriteLog(null, plugin, line);
 
     /// <inheritdoc/>
     public override void StepProgress(StepDefinition step, PluginProgressEvent progress) =>
         Write("progress", step.Name, json =>
         {
-            json.WriteString("plugin", progress.Plugin);
+            json.WriteString("plugin", step.Plugin);
             json.WriteNumber("pid", progress.Pid);
             json.WriteString("message", progress.Message);
             if (progress.Fraction is { } fraction)
@@ -132,10 +132,11 @@ public sealed class RunEventWriter : RunObserver
         }, report.RunId);
     }
 
-    private void WriteLog(string? step, PluginLogEvent line) =>
+    // The plugin's ref, as in stepStarted and the report, whatever name its process gave itself.
+    private void WriteLog(string? step, string plugin, PluginLogEvent line) =>
         Write("log", step, json =>
         {
-            json.WriteString("plugin", line.Plugin);
+            json.WriteString("plugin", plugin);
             json.WriteNumber("pid", line.Pid);
             json.WriteString("source", line.Source switch
             {
