@@ -59,10 +59,10 @@ public sealed class RunEventWriterSpecs : IDisposable
         var finished = talk[^1];
         foreach (var member in entry.EnumerateObject())
         {
-            Assert.Equal(member.Value.GetRawText(), finished.GetProperty(member.Name).GetRawText());
+            Assert.True(JsonElement.DeepEquals(member.Value, finished.GetProperty(member.Name)), member.Name);
         }
 
-        Assert.Equal(entry.GetProperty("outputs").GetRawText(), talk.Single(item => Type(item) == "output").GetProperty("outputs").GetRawText());
+        Assert.True(JsonElement.DeepEquals(entry.GetProperty("outputs"), talk.Single(item => Type(item) == "output").GetProperty("outputs")));
 
         var produce = OfStep(events, "produce");
         var variable = produce.Single(item => Type(item) == "variableSet");
