@@ -16,7 +16,7 @@ internal static class Commands
 {
     public static async Task<int> RunAsync(RunArguments arguments)
     {
-        using var terminal = Terminal.ForConsole(arguments.NoColor);
+        using var terminal = arguments.Events == EventsFile.StandardOutput ? EventsFile.HumanTerminal(arguments.NoColor) : Terminal.ForConsole(arguments.NoColor);
         var grace = HostingOptions.Default.StopGrace;
         if (arguments.Grace is { } graceText && !Durations.TryParse(graceText, out grace, out var graceProblem))
         {
@@ -63,6 +63,12 @@ internal static class Commands
         if (arguments.ReportHtml is { } plannedPage && !ReportFile.CanWrite(plannedPage, out var pageProblem))
         {
             terminal.ErrorLine($"tb: error: cannot write the HTML report to {Path.GetFullPath(plannedPage)}: {pageProblem}; fix --report-html before running");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        if (arguments.Events is { } plannedEvents && !EventsFile.CanWrite(plannedEvents, out var eventsProblem))
+        {
+            terminal.ErrorLine($"tb: error: cannot write events to {Path.GetFullPath(plannedEvents)}: {eventsProblem}; fix --events before running");
             return ExitCodes.UsageOrConfig;
         }
 

@@ -25,13 +25,14 @@ var verbose = new Option<bool>("--verbose", "-v") { Description = "Also show plu
 var noColor = new Option<bool>("--no-color") { Description = "Never colour the output (NO_COLOR does the same)." };
 var outputMode = OutputModes.Option();
 var frozen = new Option<bool>("--frozen") { Description = "Refuse to run unless the DevFile's lock file exists and pins every plugin as declared (for CI)." };
+var events = new Option<string?>("--events") { Description = "Write the run's events as JSON lines to this file as they happen ('-' for stdout; the human output then goes to stderr)." };
 var probe = new Option<bool>("--probe") { Description = "Start each plugin to ask its version, protocol and capabilities (its handshake)." };
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
 var noProbe = new Option<bool>("--no-probe") { Description = "Start no plugin to ask which variables and outputs it declares (they are then unknown)." };
 var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, in waves, with each step's executable and config as far as known; start nothing." };
 var graphFormat = new Option<string?>("--format") { Description = "The graph's format: mermaid (default) or dot." };
 
-var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml, dryRun, json };
+var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml, dryRun, json, events };
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -47,6 +48,7 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     ReportHtml = parse.GetValue(reportHtml),
     DryRun = parse.GetValue(dryRun),
     Json = parse.GetValue(json),
+    Events = parse.GetValue(events),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything; warn about variables and outputs nothing declares.") { file, vars, varFiles, noProbe, noColor };

@@ -6,6 +6,9 @@ internal sealed record RunArguments(string? File, string? Report, string Version
     /// <summary>As written; null for the hosting default.</summary>
     public string? Grace { get; init; }
 
+    /// <summary>Where to write the run's events as JSON lines (docs/devfile.md, "Events"); <c>-</c> for stdout.</summary>
+    public string? Events { get; init; }
+
     public int? MaxParallel { get; init; }
 
     public string? Timeout { get; init; }

@@ -15,6 +15,12 @@ internal static class RunDisplays
         {
             observers.Add(new GitHubActionsReporter(terminal, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), arguments.Timeout));
         }
+
+        if (arguments.Events is { } events && EventsFile.Open(terminal, events) is { } eventWriter)
+        {
+            observers.Add(eventWriter);
+        }
+
         return observers.Count == 1 ? observers[0] : RunObserver.Combine(observers);
     }
 }
