@@ -1,13 +1,13 @@
 namespace TalkingBinaries.Cli.Tests;
 
-/// <summary>A fact that needs Chromium (scripts/chromium/install.sh installs it; .ci/run calls it), skipped with the reason when it is not there.</summary>
+/// <summary>A fact that needs Chromium (scripts/test-tools/install.sh installs it; .ci/run calls it), skipped with the reason when it is not there.</summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
     public ChromiumFactAttribute()
     {
         if (Chromium.Executable is null)
         {
-            Skip = "chromium is not on PATH: scripts/chromium/install.sh installs it (Debian's chromium package)";
+            Skip = "chromium is not on PATH: scripts/test-tools/install.sh installs it (Debian's chromium package)";
         }
     }
 }

@@ -8,7 +8,7 @@ public sealed class ShellFactAttribute : FactAttribute
         var paths = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries);
         if (!paths.Any(directory => File.Exists(Path.Combine(directory, shell))))
         {
-            Skip = $"{shell} is not installed, so its completion script is not tried (apt-get install {shell})";
+            Skip = $"{shell} is not installed, so its completion script is not tried (scripts/test-tools/install.sh installs it)";
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class TbTimelineSpecs : IDisposable
         Assert.Matches(@"class=""bar s-failed""[^>]*data-step=""right""", html);
         Assert.Contains("href=\"#step-2\"", html, StringComparison.Ordinal);
 
-        // left and right ran at the same time, so they are in two lanes.
+        // left and right ran at the same time, so they are in two lanes; left ends before right fails, which would cancel it.
         Assert.NotEqual(Lane(html, "left"), Lane(html, "right"));
         Assert.Contains("left says hello", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt;", html, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed partial class TbTimelineSpecs : IDisposable
         using var tb = await RunAsync("run", "--report-html", page);
 
         Assert.Equal(2, tb.ExitCode);
-        Assert.Equal($"tb: error: cannot write the HTML report to {page}: ", tb.Stderr.TrimEnd('\n').Split('\n').Single()[..(page.Length + 44)]);
+        Assert.Equal($"tb: error: cannot write the HTML report to {page}: ", tb.Stderr.TrimEnd('\n').Split('\n').Single()[..(page.Length + 45)]);
         Assert.Contains("fix --report-html before running", tb.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("[left]", tb.Stdout, StringComparison.Ordinal);
     }
@@ -138,7 +138,7 @@ public sealed partial class TbTimelineSpecs : IDisposable
                 config:
                   commands:
                     - echo "left says hello"
-                    - sleep 0.5
+                    - sleep 0.2
               - name: right
                 parallel: true
                 plugin: shell
@@ -146,7 +146,7 @@ public sealed partial class TbTimelineSpecs : IDisposable
                   commands:
                     - echo "<script>document.title='owned'</script>"
                     - echo "the token is $TOKEN"
-                    - sleep 0.2
+                    - sleep 1
                     - exit 3
                   env:
                     TOKEN: "${"{{"} secrets.token {"}}"}"

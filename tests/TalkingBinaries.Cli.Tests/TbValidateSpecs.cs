@@ -87,7 +87,7 @@ public sealed class TbValidateSpecs : IDisposable
 
         Assert.Equal(0, tb.ExitCode);
         var warning = Assert.Single(tb.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"tb: warning: {DevFilePath}:13:70: in '", warning, StringComparison.Ordinal);
+        Assert.StartsWith($"tb: warning: {DevFilePath}:14:70: in '", warning, StringComparison.Ordinal);
         Assert.EndsWith(
             "': step 'producer' uses plugin 'sdk', which declares the outputs stdin, pid, started, finished, huge, variable, producerStatus, producerOutputs, seen, text, list, config, "
             + "not 'sen'; did you mean 'seen'? use a declared output, or have the plugin declare 'sen'",
