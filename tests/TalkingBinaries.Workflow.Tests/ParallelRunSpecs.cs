@@ -259,11 +259,13 @@ public sealed class ParallelRunSpecs : IDisposable
     [Fact]
     public async Task A_step_timeout_kills_a_plugin_that_ignores_SIGTERM_and_its_child_and_fails_the_step()
     {
+        // 2 s, not less: the (JIT-compiled) test plugin must have started and said its child's pid before the timeout,
+        // which took over 500 ms on a loaded 2-core machine.
         var report = await Run($$"""
             steps:
               - name: stubborn
                 plugin: stubborn
-                timeout: 500ms
+                timeout: 2s
             """, plugins: $$"""
               - ref: stubborn
                 path: {{Path.Combine(_directory.FullName, "stubborn.sh")}}
@@ -272,7 +274,7 @@ public sealed class ParallelRunSpecs : IDisposable
 
         var step = Step(report, "stubborn");
         Assert.Equal(StepStatus.Failed, step.Status);
-        Assert.StartsWith("timed out after 500ms; plugin 'stubborn' (pid ", step.Error, StringComparison.Ordinal);
+        Assert.StartsWith("timed out after 2s; plugin 'stubborn' (pid ", step.Error, StringComparison.Ordinal);
         Assert.EndsWith("was killed by signal 9 (SIGKILL)", step.Error, StringComparison.Ordinal);
         Assert.Equal(9, step.Signal);
         Assert.Equal("stubborn", report.FailedFirst);
