@@ -18,10 +18,14 @@ internal sealed class PluginHarness
     public string Marker { get; } = "TB_TEST_HARNESS=" + Guid.NewGuid().ToString("N");
 
     /// <summary>Short waits, so a spec that hits one does not take long, and a second's grace to stop.</summary>
+    /// <remarks>
+    /// The handshake gets 10 s: a JIT-compiled plugin started while other test projects run took over 2 s on a loaded
+    /// 2-core machine. A spec about the handshake's timeout itself sets a short one.
+    /// </remarks>
     public static HostingOptions Options { get; } = HostingOptions.Default with
     {
         Host = new PeerInfo("tests", "1.0"),
-        HandshakeTimeout = TimeSpan.FromSeconds(2),
+        HandshakeTimeout = TimeSpan.FromSeconds(10),
         DrainTimeout = TimeSpan.FromMilliseconds(300),
         CancelTimeout = TimeSpan.FromMilliseconds(300),
         StopGrace = TimeSpan.FromSeconds(1),

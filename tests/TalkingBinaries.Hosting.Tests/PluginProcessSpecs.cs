@@ -132,7 +132,7 @@ public sealed class PluginProcessSpecs : IAsyncLifetime
     {
         var deadline = Deadline.After();
         var harness = _harness;
-        await using var plugin = harness.StartTestPlugin(mode);
+        await using var plugin = harness.Start(TestExecutables.TestPlugin, PluginHarness.Options with { HandshakeTimeout = TimeSpan.FromSeconds(2) }, mode);
 
         var failure = await Assert.ThrowsAsync<PluginException>(() => plugin.InitializeAsync(deadline));
         await plugin.StopAsync(deadline);
