@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Expressions;
@@ -78,63 +77,11 @@ internal sealed class DryRunExpressions(IReadOnlyDictionary<string, JsonElement>
     }
 
     /// <summary>The step's config with each known expression worked out and each unknown template rendered with what is known.</summary>
-    public JsonElement Config(StepDefinition step, List<string> unknown)
-    {
-        if (step.ConfigTemplates.Count == 0)
+    public JsonElement Config(StepDefinition step, List<string> unknown) =>
+        TemplatedConfig.Replace(step.Config, step.ConfigTemplates, source =>
         {
-            return step.Config;
-        }
-
-        var templates = step.ConfigTemplates.ToDictionary(source => source.Place, StringComparer.Ordinal);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, step.Config, string.Empty, templates, unknown);
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
-    }
-
-    private void Write(Utf8JsonWriter writer, JsonElement value, string pointer, Dictionary<string, TemplateSource> templates, List<string> unknown)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var property in value.EnumerateObject())
-                {
-                    writer.WritePropertyName(property.Name);
-                    Write(writer, property.Value, $"{pointer}/{property.Name}", templates, unknown);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    Write(writer, item, $"{pointer}/{index++}", templates, unknown);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.String when templates.TryGetValue(pointer, out var source):
-                var before = unknown.Count;
-                if (Resolve(source, unknown, "config" + pointer) is { } resolved)
-                {
-                    resolved.WriteTo(writer);
-                }
-                else
-                {
-                    writer.WriteStringValue(unknown.Count > before ? Render(source) : source.Text);
-                }
-
-                break;
-            default:
-                value.WriteTo(writer);
-                break;
-        }
-    }
+            var before = unknown.Count;
+            return Resolve(source, unknown, "config" + source.Place)
+                ?? JsonSerializer.SerializeToElement(unknown.Count > before ? Render(source) : source.Text, ExpressionJsonContext.Default.String);
+        });
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using TalkingBinaries.Workflow.DevFiles;
@@ -42,15 +41,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
         }
 
         var context = Context(status, step.ConfigTemplates);
-        var templates = step.ConfigTemplates.ToDictionary(source => source.Place, StringComparer.Ordinal);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, step.Config, string.Empty, templates, context);
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return TemplatedConfig.Replace(step.Config, step.ConfigTemplates, source => Evaluate(source, () => Template.Parse(source.Text).Evaluate(context)));
     }
 
     /// <summary>The step's timeout, worked out if it holds an expression.</summary>
@@ -77,39 +68,6 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
         catch (ExpressionException exception)
         {
             throw new StepSetupException(source.At(exception.Position), $"in '{source.Text}': {exception.Message}");
-        }
-    }
-
-    private static void Write(Utf8JsonWriter writer, JsonElement value, string pointer, Dictionary<string, TemplateSource> templates, ExpressionContext context)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var property in value.EnumerateObject())
-                {
-                    writer.WritePropertyName(property.Name);
-                    Write(writer, property.Value, $"{pointer}/{property.Name}", templates, context);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    Write(writer, item, $"{pointer}/{index++}", templates, context);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.String when templates.TryGetValue(pointer, out var source):
-                Evaluate(source, () => Template.Parse(source.Text).Evaluate(context)).WriteTo(writer);
-                break;
-            default:
-                value.WriteTo(writer);
-                break;
         }
     }
 
