@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace TalkingBinaries.Workflow.Reporting;
 
@@ -54,10 +53,9 @@ public sealed record StepReport
     /// <summary>Why the step failed, was cancelled or skipped; null on success.</summary>
     public string? Error { get; init; }
 
-    /// <summary>Each attempt, for a step with <c>retry</c> that ran (docs/devfile.md, "Retries"); absent for other steps.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<StepAttempt>? Attempts { get; init; }
-
     /// <summary>A remark that is no error, such as outputs dropped over the run's limit (docs/devfile.md, "Output limits"); usually null.</summary>
     public string? Note { get; init; }
+
+    /// <summary>Each attempt, in order, for a step with <c>retry</c> that started (docs/devfile.md, "Retries"); null for other steps.</summary>
+    public IReadOnlyList<StepAttempt>? Attempts { get; init; }
 }
