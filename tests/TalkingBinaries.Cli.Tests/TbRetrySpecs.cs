@@ -53,7 +53,8 @@ public sealed class TbRetrySpecs : IDisposable
         var exit = await tb.WaitAsync(Deadline.After());
 
         Assert.Equal(1, exit);
-        Assert.Contains("[broken] attempt 1 of 2 failed: attempt 1 failed [not_yet]", tb.Stdout, StringComparison.Ordinal);
+        // The warm process may end with the attempt (exit code 0) when no other step needs it.
+        Assert.Matches(@"\[broken\] attempt 1 of 2 failed( \(exit code 0\))?: attempt 1 failed \[not_yet\]", tb.Stdout);
         Assert.Contains("; retrying in 10ms", tb.Stdout, StringComparison.Ordinal);
         Assert.Contains("[broken] failed", tb.Stdout, StringComparison.Ordinal);
         Assert.Contains("run failed (step 'broken' failed first)", tb.Stdout, StringComparison.Ordinal);
