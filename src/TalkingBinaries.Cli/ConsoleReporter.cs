@@ -38,6 +38,8 @@ internal sealed class ConsoleReporter(Terminal terminal, bool verbose) : RunObse
 
     public override void StepProgress(StepDefinition step, PluginProgressEvent progress) => terminal.Line(_lines.StepProgress(step, progress));
 
+    public override void StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay) => terminal.Line(_lines.StepRetrying(step, attempt, delay));
+
     public override void StepFinished(StepDefinition step, StepReport report) => terminal.Line(_lines.StepFinished(step, report));
 
     // One block: every plugin has stopped and been drained before RunFinished, and nothing splits the table.

@@ -42,6 +42,8 @@ internal sealed class GroupedReporter(Terminal terminal, bool verbose, bool work
 
     public override void StepProgress(StepDefinition step, PluginProgressEvent progress) => Hold(step.Name, _lines.StepProgress(step, progress));
 
+    public override void StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay) => Hold(step.Name, _lines.StepRetrying(step, attempt, delay));
+
     public override void StepFinished(StepDefinition step, StepReport report)
     {
         Hold(step.Name, _lines.StepFinished(step, report));

@@ -85,6 +85,8 @@ internal sealed class LiveReporter : RunObserver, IDisposable
         }
     }
 
+    public override void StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay) => _terminal.Line(_lines.StepRetrying(step, attempt, delay));
+
     public override void StepFinished(StepDefinition step, StepReport report)
     {
         lock (_state)

@@ -42,6 +42,20 @@ internal sealed class RunLines(Terminal terminal, bool verbose)
         return $"{Prefix(step)} {terminal.Dim($"progress: {fraction}{PluginText.Escape(progress.Message ?? string.Empty)}")}";
     }
 
+    /// <summary>A failed attempt of a step with retry: "attempt 1 of 3 failed (exit code 1): ...; retrying in 1s".</summary>
+    public string StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay)
+    {
+        var exit = attempt switch
+        {
+            { Signal: { } signal } => $" (killed by signal {signal} ({ExitStatus.SignalName(signal)}))",
+            { ExitCode: { } code } => $" (exit code {code})",
+            _ => string.Empty,
+        };
+        var error = PluginText.Escape(attempt.Error ?? string.Empty);
+        var wait = delay > TimeSpan.Zero ? $"retrying in {Durations.Format(delay)}" : "retrying now";
+        return $"{Prefix(step)} {terminal.Yellow($"attempt {attempt.Attempt} of {step.Retry?.Attempts} failed")}{exit}: {error}; {wait}";
+    }
+
     public string StepFinished(StepDefinition step, StepReport report)
     {
         var times = report.BinaryTimeMs is { } binary

@@ -21,6 +21,9 @@ internal sealed class RecordingObserver : RunObserver
         Calls.Enqueue($"log {step.Name} {line.Text}");
     }
 
+    public override void StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay) =>
+        Calls.Enqueue($"retry {step.Name} {attempt.Attempt} {DevFiles.Durations.Format(delay)}");
+
     public override void StepFinished(StepDefinition step, StepReport report) => Calls.Enqueue($"finish {step.Name} {report.Status}");
 
     public IEnumerable<string> TextOf(string step) => Lines.Where(entry => entry.Step == step).Select(entry => entry.Line.Text);

@@ -4,7 +4,7 @@ namespace TalkingBinaries.Workflow.DevFiles;
 
 public static partial class DevFileLoader
 {
-    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor", "description"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor", "description", "retry"];
 
     private static StepDefinition? ReadStep(Context context, YamlNode node)
     {
@@ -90,6 +90,7 @@ public static partial class DevFileLoader
             ConfigTemplates = templates,
             Executor = fields.TryGetValue("executor", out var executor) ? ReadExecutor(context, executor) : null,
             Description = description,
+            Retry = fields.TryGetValue("retry", out var retry) ? ReadRetry(context, retry) : null,
         };
     }
 

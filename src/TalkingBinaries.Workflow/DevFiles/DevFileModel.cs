@@ -125,6 +125,9 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
     /// <summary>What the step is for, in a line (<c>description</c>), shown by <c>tb list</c>; null when absent.</summary>
     public string? Description { get; init; }
 
+    /// <summary>How the step runs again when it fails (<c>retry</c>); null to run it once.</summary>
+    public RetryPolicy? Retry { get; init; }
+
     /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
     internal TemplateSource? If { get; init; }
 

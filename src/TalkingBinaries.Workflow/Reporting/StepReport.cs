@@ -55,4 +55,7 @@ public sealed record StepReport
 
     /// <summary>A remark that is no error, such as outputs dropped over the run's limit (docs/devfile.md, "Output limits"); usually null.</summary>
     public string? Note { get; init; }
+
+    /// <summary>Each attempt, in order, for a step with <c>retry</c> that started (docs/devfile.md, "Retries"); null for other steps.</summary>
+    public IReadOnlyList<StepAttempt>? Attempts { get; init; }
 }

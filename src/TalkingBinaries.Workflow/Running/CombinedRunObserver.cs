@@ -72,6 +72,14 @@ internal sealed class CombinedRunObserver(RunObserver[] observers) : RunObserver
         }
     }
 
+    public override void StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay)
+    {
+        foreach (var observer in observers)
+        {
+            observer.StepRetrying(step, attempt, delay);
+        }
+    }
+
     public override void StepFinished(StepDefinition step, StepReport report)
     {
         foreach (var observer in observers)

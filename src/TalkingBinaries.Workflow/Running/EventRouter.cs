@@ -91,7 +91,11 @@ internal sealed class EventRouter(RunPlan plan, RunObserver observer, SecretMask
     {
         Error = report.Error is { } error ? masker.Apply(error) : null,
         Outputs = masker.Apply(report.Outputs),
+        Attempts = report.Attempts?.Select(Mask).ToList(),
     };
+
+    /// <summary>The attempt as shown: secrets known by now masked.</summary>
+    public StepAttempt Mask(StepAttempt attempt) => masker.IsEmpty || attempt.Error is null ? attempt : attempt with { Error = masker.Apply(attempt.Error) };
 
     private PluginLogEvent Mask(PluginLogEvent line)
     {

@@ -59,6 +59,14 @@ public abstract class RunObserver
     {
     }
 
+    /// <summary>An attempt of a step with <c>retry</c> failed, and the step runs again after <paramref name="delay"/>.</summary>
+    /// <param name="step">The step.</param>
+    /// <param name="attempt">The attempt that failed, secrets masked; the step allows <c>step.Retry.Attempts</c> in all.</param>
+    /// <param name="delay">How long the step waits before its next attempt.</param>
+    public virtual void StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay)
+    {
+    }
+
     /// <summary>A step finished; all its output has been delivered before this call.</summary>
     public virtual void StepFinished(StepDefinition step, StepReport report)
     {

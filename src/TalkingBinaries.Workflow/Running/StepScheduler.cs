@@ -12,7 +12,7 @@ namespace TalkingBinaries.Workflow.Running;
 /// it runs, not while it waits. By default the first failure stops the run: running steps are cancelled and waiting
 /// ones skipped (docs/devfile.md, "Failures and timeouts").
 /// </remarks>
-internal sealed class StepScheduler(
+internal sealed partial class StepScheduler(
     RunPlan plan,
     RunState run,
     RunExpressions expressions,
@@ -126,9 +126,7 @@ internal sealed class StepScheduler(
         var parallel = _placement.Place(step);
 
         // A step that runs because of its condition after the run began to stop is not stopped by that.
-        using var timedOut = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan);
         var stop = run.Stop.IsCancellationRequested ? forcefulCancellationToken : run.Stop;
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stop, timedOut.Token);
 
         router.Started(step);
         observer.StepStarting(step);
@@ -136,26 +134,46 @@ internal sealed class StepScheduler(
         var clock = Stopwatch.StartNew();
         try
         {
-            var outcome = await executors.For(step).RunAsync(step, config, parallel, cancellation.Token, forcefulCancellationToken).ConfigureAwait(false);
-            if (router.ConflictOf(step) is { } conflict && outcome.Status != StepStatus.Cancelled)
+            if (step.Retry is null)
             {
-                outcome = outcome with { Status = StepStatus.Failed, Error = conflict };
-            }
-            else if (outcome.Status == StepStatus.Cancelled && cancellation.IsCancellationRequested)
-            {
-                // Stopped by us: say why. Its own timeout is a failure of the step; anything else stopped it from outside.
-                outcome = timedOut.IsCancellationRequested && !stop.IsCancellationRequested
-                    ? outcome with { Status = StepStatus.Failed, Error = $"timed out after {Durations.Format(timeout!.Value)}; {outcome.Error}" }
-                    : outcome with { Error = $"{run.Reason}; {outcome.Error}" };
+                var (outcome, _) = await AttemptAsync(step, config, timeout, parallel, stop).ConfigureAwait(false);
+                return Keep(step, outcome).ToReport(step, startedAt, clock.Elapsed);
             }
 
-            return Keep(step, outcome).ToReport(step, startedAt, clock.Elapsed);
+            var (last, attempts) = await AttemptsAsync(step, step.Retry, config, timeout, parallel, stop).ConfigureAwait(false);
+            return Keep(step, last).ToReport(step, startedAt, clock.Elapsed) with { Attempts = attempts };
         }
         finally
         {
             router.Finished(step);
             _placement.Release(step, parallel);
         }
+    }
+
+    /// <summary>Runs the step once, within its own timeout; how it failed, when a retry may help.</summary>
+    private async Task<(StepOutcome Outcome, FailureKind? Failure)> AttemptAsync(StepDefinition step, System.Text.Json.JsonElement config, TimeSpan? timeout, Protocol.Messages.ParallelInfo parallel, CancellationToken stop)
+    {
+        using var timedOut = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stop, timedOut.Token);
+        var outcome = await executors.For(step).RunAsync(step, config, parallel, cancellation.Token, forcefulCancellationToken).ConfigureAwait(false);
+        if (router.ConflictOf(step) is { } conflict && outcome.Status != StepStatus.Cancelled)
+        {
+            // The conflict stays whatever the step does next: running it again cannot help.
+            return (outcome with { Status = StepStatus.Failed, Error = conflict }, null);
+        }
+
+        if (outcome.Status == StepStatus.Cancelled && cancellation.IsCancellationRequested)
+        {
+            // Stopped by us: say why. Its own timeout is a failure of the step; anything else stopped it from outside.
+            return timedOut.IsCancellationRequested && !stop.IsCancellationRequested
+                ? (outcome with { Status = StepStatus.Failed, Error = $"timed out after {Durations.Format(timeout!.Value)}; {outcome.Error}" }, FailureKind.Timeout)
+                : (outcome with { Error = $"{run.Reason}; {outcome.Error}" }, null);
+        }
+
+        return outcome.Status != StepStatus.Failed ? (outcome, null)
+            : outcome.Exit is { Signal: not null } ? (outcome, FailureKind.Signal)
+            : outcome.Exit is { Code: not null and not 0 } ? (outcome, FailureKind.Exit)
+            : (outcome, FailureKind.Error);
     }
 
     /// <summary>The outcome with its outputs, or without them when the run has kept all it may (docs/devfile.md, "Output limits").</summary>

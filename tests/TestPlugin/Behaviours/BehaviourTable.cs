@@ -14,6 +14,7 @@ internal static class BehaviourTable
         new ProgressBehaviour(),
         new SetVarBehaviour(),
         new FailBehaviour(),
+        new FailUntilBehaviour(),
 
         // Steps that misbehave.
         new CrashAfterLoggingBehaviour(),

@@ -21,3 +21,6 @@ internal sealed record ChildOutputs(int ChildPid);
 
 /// <summary>A text output of a size the spec asks for.</summary>
 internal sealed record TextOutputs(string Text);
+
+/// <summary>Which attempt succeeded (fail-until).</summary>
+internal sealed record AttemptOutputs(int Attempt);

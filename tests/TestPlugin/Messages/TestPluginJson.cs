@@ -17,4 +17,5 @@ namespace TalkingBinaries.TestPlugin.Messages;
 [JsonSerializable(typeof(ValueAndConfigOutputs))]
 [JsonSerializable(typeof(ChildOutputs))]
 [JsonSerializable(typeof(TextOutputs))]
+[JsonSerializable(typeof(AttemptOutputs))]
 internal sealed partial class TestPluginJson : JsonSerializerContext;
