@@ -125,6 +125,9 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
     /// <summary>What the step is for, in a line (<c>description</c>), shown by <c>tb list</c>; null when absent.</summary>
     public string? Description { get; init; }
 
+    /// <summary>The matrix step this step is an instance of, and its values; null for a step without <c>matrix</c>.</summary>
+    public MatrixInstance? Matrix { get; init; }
+
     /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
     internal TemplateSource? If { get; init; }
 
