@@ -106,6 +106,7 @@ internal static class Commands
             MaxParallel = arguments.MaxParallel,
             Timeout = timeout,
             Step = arguments.Step,
+            Matrix = arguments.Matrix,
             Variables = variables,
             Secrets = secrets,
         };

@@ -84,6 +84,7 @@ internal static class DiscoveryCommands
                 Locator = locator,
                 MaxParallel = arguments.MaxParallel,
                 Step = arguments.Step,
+                Matrix = arguments.Matrix,
                 Variables = variables,
                 Secrets = secrets,
             });

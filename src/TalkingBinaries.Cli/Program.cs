@@ -30,9 +30,11 @@ var probe = new Option<bool>("--probe") { Description = "Start each plugin to as
 var json = new Option<bool>("--json") { Description = "Write the listing as JSON." };
 var noProbe = new Option<bool>("--no-probe") { Description = "Start no plugin to ask which variables and outputs it declares (they are then unknown)." };
 var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, in waves, with each step's executable and config as far as known; start nothing." };
+var matrix = new Option<string[]>("--matrix") { Description = "Run only the matrix instances with this value: --matrix key=value (repeatable; one key given twice keeps either value).", AllowMultipleArgumentsPerToken = false };
 var graphFormat = new Option<string?>("--format") { Description = "The graph's format: mermaid (default) or dot." };
 
 var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml, dryRun, json, events };
+run.Options.Add(matrix);
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -49,6 +51,7 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     DryRun = parse.GetValue(dryRun),
     Json = parse.GetValue(json),
     Events = parse.GetValue(events),
+    Matrix = parse.GetValue(matrix) ?? [],
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything; warn about variables and outputs nothing declares.") { file, vars, varFiles, noProbe, noColor };

@@ -35,6 +35,9 @@ internal sealed record RunArguments(string? File, string? Report, string Version
     /// <summary>Show what would run, without starting a plugin or installing a package.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>Run only the matrix instances with these values, each <c>KEY=VALUE</c> (<c>--matrix</c>, repeatable).</summary>
+    public IReadOnlyList<string> Matrix { get; init; } = [];
+
     /// <summary>With <see cref="DryRun"/>, print the plan as JSON.</summary>
     public bool Json { get; init; }
 }

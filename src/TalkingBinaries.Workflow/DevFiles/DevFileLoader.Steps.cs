@@ -4,13 +4,14 @@ namespace TalkingBinaries.Workflow.DevFiles;
 
 public static partial class DevFileLoader
 {
-    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor", "description", "retry"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor", "description", "retry", "matrix"];
 
-    private static StepDefinition? ReadStep(Context context, YamlNode node)
+    /// <summary>The step an entry of <c>steps:</c> declares, or its instances when it has a <c>matrix</c>; none when it is not valid.</summary>
+    private static IEnumerable<StepDefinition> ReadStep(Context context, YamlNode node)
     {
         if (context.Mapping(node, "a step", "name: build") is not { } mapping)
         {
-            return null;
+            return [];
         }
 
         var fields = context.Fields(mapping, StepKeys, "in a step");
@@ -80,7 +81,13 @@ public static partial class DevFileLoader
             needs = ReadNeeds(context, needsNode);
         }
 
-        return name is null || plugin is null ? null : new StepDefinition(name, plugin, config, parallel, context.At(mapping.Start))
+        var matrix = fields.TryGetValue("matrix", out var matrixNode) ? ReadMatrix(context, matrixNode) : null;
+        if (name is null || plugin is null || (matrixNode is not null && matrix is null))
+        {
+            return [];
+        }
+
+        var step = new StepDefinition(name, plugin, config, parallel, context.At(mapping.Start))
         {
             Needs = needs,
             Timeout = timeout,
@@ -92,6 +99,7 @@ public static partial class DevFileLoader
             Description = description,
             Retry = fields.TryGetValue("retry", out var retry) ? ReadRetry(context, retry) : null,
         };
+        return matrix is null ? [step] : ExpandMatrix(step, matrix);
     }
 
     private static string? ReadDescription(Context context, YamlNode node)

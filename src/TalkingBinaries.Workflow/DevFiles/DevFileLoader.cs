@@ -70,10 +70,7 @@ public static partial class DevFileLoader
                 case "steps":
                     foreach (var item in context.Sequence(value, "steps"))
                     {
-                        if (ReadStep(context, item) is { } step)
-                        {
-                            steps.Add(step);
-                        }
+                        steps.AddRange(ReadStep(context, item));
                     }
 
                     break;
@@ -127,6 +124,7 @@ public static partial class DevFileLoader
             context.Error(root.Start, "the DevFile has no 'steps:'; add at least one step (see docs/devfile.md)");
         }
 
+        ExpandMatrixNeeds(steps);
         CheckReferences(context, plugins, steps);
         if (context.Errors.Count == 0)
         {
@@ -140,7 +138,7 @@ public static partial class DevFileLoader
 
         if (context.Errors.Count > 0)
         {
-            throw new DevFileException(context.Errors.OrderBy(error => error.Location.Line).ThenBy(error => error.Location.Column).ToList());
+            throw new DevFileException(context.Errors.Distinct().OrderBy(error => error.Location.Line).ThenBy(error => error.Location.Column).ToList());
         }
 
         return new DevFile(context.File, plugins, steps) { MaxParallel = maxParallel, Vars = vars, Secrets = secrets };
@@ -218,6 +216,12 @@ public static partial class DevFileLoader
             if (!names.TryAdd(step.Name, step))
             {
                 context.Errors.Add(new DevFileError(step.Location, $"step name '{step.Name}' is used twice (first at line {names[step.Name].Location.Line}); step names must be unique"));
+            }
+
+            // A matrix step's own name is what 'needs' and 'tb run --step' use: it must name nothing else.
+            if (step.Matrix is { } matrix && !names.TryAdd(matrix.Step, step) && names[matrix.Step].Location != step.Location)
+            {
+                context.Errors.Add(new DevFileError(step.Location, $"step name '{matrix.Step}' is used twice (first at line {names[matrix.Step].Location.Line}); step names must be unique, matrix steps' included"));
             }
 
             if (!refs.ContainsKey(step.Plugin))

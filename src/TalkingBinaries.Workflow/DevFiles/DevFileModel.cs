@@ -128,6 +128,9 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
     /// <summary>How the step runs again when it fails (<c>retry</c>); null to run it once.</summary>
     public RetryPolicy? Retry { get; init; }
 
+    /// <summary>The matrix step this step is an instance of, and its values; null for a step without <c>matrix</c>.</summary>
+    public MatrixInstance? Matrix { get; init; }
+
     /// <summary>The <c>if</c> condition; null to run when everything it waits for succeeded.</summary>
     internal TemplateSource? If { get; init; }
 

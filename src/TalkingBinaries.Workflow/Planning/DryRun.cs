@@ -14,11 +14,9 @@ public static class DryRun
     {
         ArgumentNullException.ThrowIfNull(devFile);
         ArgumentNullException.ThrowIfNull(options);
+        devFile = MatrixSelection.Apply(devFile, options.Matrix);
         var graph = StepGraph.Build(devFile.Steps);
-        if (options.Step is { } only && devFile.Steps.All(step => step.Name != only))
-        {
-            throw new DevFileException($"{devFile.Path}: there is no step '{only}' to run{Suggestions.DidYouMean(only, devFile.Steps.Select(step => step.Name))}");
-        }
+        var selected = StepSelection.Select(devFile, graph, options.Step).ToHashSet(StringComparer.Ordinal);
 
         // A plugin from a package not installed yet would be installed when the run starts; a dry run only says so.
         var missing = options.Locator.Packages is { } cache ? PluginResolver.Missing(devFile, cache) : [];
@@ -54,7 +52,6 @@ public static class DryRun
 
         var expressions = new DryRunExpressions(variables, secrets);
         var maxParallel = Math.Max(1, options.MaxParallel ?? devFile.MaxParallel ?? Environment.ProcessorCount);
-        var selected = (options.Step is { } chosen ? graph.Closure(chosen) : devFile.Steps.Select(step => step.Name)).ToHashSet(StringComparer.Ordinal);
 
         // A step's wave in the graph is one more than the latest it waits for; a wave wider than the limit is cut in
         // file order, as the scheduler starts ready steps in file order.
@@ -75,6 +72,7 @@ public static class DryRun
     private static DryRunStep Describe(StepDefinition step, StepGraph graph, Dictionary<string, string> executables, Dictionary<string, string> installs, DryRunExpressions expressions, SecretMasker masker)
     {
         var unknown = new List<string>();
+        expressions.Enter(step);
         bool? runs = null;
         if (step.If is { } condition && expressions.Resolve(condition, unknown, "if") is { } value)
         {

@@ -15,11 +15,14 @@ internal sealed class DryRunExpressions(IReadOnlyDictionary<string, JsonElement>
 {
     private readonly List<DevFileError> _errors = [];
     private ExpressionContext? _context;
+    private ExpressionContext? _matrixContext;
 
     /// <summary>Expressions that fail with values known now: the step would fail when it starts.</summary>
     public List<DevFileError> Errors => _errors;
 
-    private ExpressionContext Context => _context ??= new ExpressionContext
+    private ExpressionContext Context => _matrixContext ?? Known;
+
+    private ExpressionContext Known => _context ??= new ExpressionContext
     {
         Roots = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
         {
@@ -28,6 +31,11 @@ internal sealed class DryRunExpressions(IReadOnlyDictionary<string, JsonElement>
             ["env"] = JsonObjects.Environment(),
         },
     };
+
+    /// <summary>Works out the expressions of <paramref name="step"/> from now on: a matrix instance sees its own values as <c>matrix</c>.</summary>
+    public void Enter(StepDefinition step) => _matrixContext = step.Matrix is { } matrix
+        ? new ExpressionContext { Roots = new Dictionary<string, JsonElement>(Known.Roots, StringComparer.Ordinal) { [ExpressionChecks.MatrixRoot] = matrix.Object } }
+        : null;
 
     /// <summary>The value of a source, or null (with why in <paramref name="unknown"/>) when it reads what is known only during the run.</summary>
     public JsonElement? Resolve(TemplateSource source, List<string> unknown, string place)

@@ -11,12 +11,31 @@ namespace TalkingBinaries.Workflow.Planning;
 internal static class ExpressionChecks
 {
     public static readonly string[] Roots = ["vars", "steps", "env", "secrets"];
+
+    /// <summary>The name a matrix step's instances read their values from (<c>matrix.os</c>).</summary>
+    public const string MatrixRoot = "matrix";
     private static readonly string[] StepFields = ["outputs", "status"];
 
     public static IEnumerable<DevFileError> Validate(IReadOnlyList<StepDefinition> steps)
     {
         var graph = StepGraph.Build(steps);
         var names = steps.Select(step => step.Name).ToHashSet(StringComparer.Ordinal);
+        // For each matrix step, its first instance (to name in errors) and every key any of its instances has:
+        // a key that only some instances get from 'include' is not an error, and default() can stand in for it.
+        var matrixSteps = new Dictionary<string, (string Instance, HashSet<string> Keys)>(StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            if (step.Matrix is { } matrix)
+            {
+                if (!matrixSteps.TryGetValue(matrix.Step, out var known))
+                {
+                    matrixSteps[matrix.Step] = known = (step.Name, new HashSet<string>(StringComparer.Ordinal));
+                }
+
+                known.Keys.UnionWith(matrix.Values.Select(value => value.Key));
+            }
+        }
+
         var errors = new List<DevFileError>();
         foreach (var step in steps)
         {
@@ -40,7 +59,7 @@ internal static class ExpressionChecks
                 foreach (var reference in expressions.SelectMany(expression => expression.References))
                 {
                     if (Check(step, reference, other => graph.Dependencies[step.Name].Contains(other, StringComparer.Ordinal)
-                        || (upstream ??= graph.Upstream(step.Name)).Contains(other), names) is { } problem)
+                        || (upstream ??= graph.Upstream(step.Name)).Contains(other), names, matrixSteps) is { } problem)
                     {
                         errors.Add(new DevFileError(source.At(reference.Position), $"in '{source.Text}': {problem}"));
                     }
@@ -51,17 +70,45 @@ internal static class ExpressionChecks
         return errors;
     }
 
+    /// <summary>Why <c>matrix.KEY</c> cannot be read in <paramref name="step"/>; null when it can.</summary>
+    private static string? MatrixProblem(StepDefinition step, ExpressionReference reference, Dictionary<string, (string Instance, HashSet<string> Keys)> matrixSteps)
+    {
+        if (step.Matrix is not { } matrix)
+        {
+            return $"'matrix' is known only in a step with 'matrix:', and step '{step.Name}' has none";
+        }
+
+        var keys = matrixSteps[matrix.Step].Keys;
+        if (reference.Segments.Count > 0 && !keys.Contains(reference.Segments[0]))
+        {
+            return $"step '{matrix.Step}' has no matrix key '{reference.Segments[0]}' (it has {string.Join(", ", keys)}){Suggestions.DidYouMean(reference.Segments[0], keys)}";
+        }
+
+        return null;
+    }
+
     /// <summary>The expressions of a source: <c>if</c> may be written with or without <c>${{ }}</c>.</summary>
     public static IReadOnlyList<Expression> Parse(TemplateSource source) =>
         source.Place == "if" && !Template.Contains(source.Text)
             ? [Expression.Parse(source.Text)]
             : Template.Parse(source.Text).Expressions;
 
-    private static string? Check(StepDefinition step, ExpressionReference reference, Func<string, bool> waitsFor, HashSet<string> names)
+    private static string? Check(StepDefinition step, ExpressionReference reference, Func<string, bool> waitsFor, HashSet<string> names, Dictionary<string, (string Instance, HashSet<string> Keys)> matrixSteps)
     {
+        if (reference.Root == MatrixRoot)
+        {
+            return MatrixProblem(step, reference, matrixSteps);
+        }
+
         if (!Roots.Contains(reference.Root))
         {
-            return $"unknown name '{reference.Root}'; use vars., steps., env. or secrets.{Suggestions.DidYouMean(reference.Root, Roots)}";
+            var roots = step.Matrix is null ? Roots : [.. Roots, MatrixRoot];
+            return $"unknown name '{reference.Root}'; use {string.Join(", ", roots.SkipLast(1).Select(root => root + "."))} or {roots[^1]}.{Suggestions.DidYouMean(reference.Root, roots)}";
+        }
+
+        if (reference.Root == "steps" && reference.Segments.Count > 0 && !names.Contains(reference.Segments[0]) && matrixSteps.TryGetValue(reference.Segments[0], out var matrixStep))
+        {
+            return $"'{reference.Segments[0]}' is a matrix step, whose outputs are its instances'; name one, e.g. steps['{matrixStep.Instance}']";
         }
 
         if (reference.Root == "steps" && reference.Segments.Count > 0)

@@ -6,7 +6,7 @@ namespace TalkingBinaries.Workflow.Planning;
 /// <remarks>
 /// A step with <c>needs</c> waits for exactly those steps. A step without it waits for every step above it in the
 /// file, except that consecutive <c>parallel: true</c> steps without <c>needs</c> form a run group whose steps wait
-/// for what is above the group and not for each other. Waiting for "every step above" is expressed as waiting for
+/// for what is above the group and not for each other; so do the instances of a matrix step. Waiting for "every step above" is expressed as waiting for
 /// the steps above that nothing else above waits for, which implies the rest.
 /// </remarks>
 internal sealed class StepGraph
@@ -126,9 +126,10 @@ internal sealed class StepGraph
             {
                 waitsFor = needs.Select(need => need.Name).Distinct(StringComparer.Ordinal).ToList();
             }
-            else if (step.Parallel && previous is { Parallel: true, Needs: null })
+            else if (previous is { Needs: null } && ((step.Parallel && previous.Parallel) || (step.Matrix is { } matrix && previous.Matrix?.Step == matrix.Step && previous.Location == step.Location)))
             {
-                // Same run group as the step above: wait for what the group waits for, not for each other.
+                // Same run group as the step above, or an instance of the same matrix step (docs/devfile.md, "Matrix"):
+                // wait for what the group waits for, not for each other.
                 waitsFor = groupDependencies;
             }
             else

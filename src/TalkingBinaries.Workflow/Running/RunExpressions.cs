@@ -26,7 +26,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
             return true;
         }
 
-        var context = Context(status, [condition]);
+        var context = Context(step, status, [condition]);
         return Evaluate(condition, () => ExpressionChecks.Parse(condition) is [var single] && !Template.Contains(condition.Text)
             ? single.Evaluate(context)
             : Template.Parse(condition.Text).Evaluate(context)) is var value && Truthiness.IsTruthy(value);
@@ -40,7 +40,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
             return step.Config;
         }
 
-        var context = Context(status, step.ConfigTemplates);
+        var context = Context(step, status, step.ConfigTemplates);
         return TemplatedConfig.Replace(step.Config, step.ConfigTemplates, source => Evaluate(source, () => Template.Parse(source.Text).Evaluate(context)));
     }
 
@@ -52,7 +52,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
             return step.Timeout;
         }
 
-        var value = Evaluate(source, () => Template.Parse(source.Text).Evaluate(Context(status, [source])));
+        var value = Evaluate(source, () => Template.Parse(source.Text).Evaluate(Context(step, status, [source])));
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
         return Durations.TryParse(text, out var timeout) && timeout > TimeSpan.Zero
             ? timeout
@@ -73,7 +73,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
 
     /// <summary>What the expressions of <paramref name="sources"/> can see; only the roots they name are built.</summary>
     /// <remarks>Building <c>steps</c> copies every finished step's outputs and <c>env</c> the whole environment: work a step should not pay for when it does not look.</remarks>
-    private ExpressionContext Context(ExpressionStatus status, IEnumerable<TemplateSource> sources)
+    private ExpressionContext Context(StepDefinition step, ExpressionStatus status, IEnumerable<TemplateSource> sources)
     {
         HashSet<string> used;
         try
@@ -96,6 +96,12 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
                 "env" => JsonObjects.Environment(),
                 _ => JsonObjects.From(secrets),
             };
+        }
+
+        // A matrix instance's values (docs/devfile.md, "Matrix"); other steps have no 'matrix', which the checks before the run report.
+        if (step.Matrix is { } matrix)
+        {
+            roots[ExpressionChecks.MatrixRoot] = matrix.Object;
         }
 
         return new ExpressionContext { Roots = roots, Status = status };

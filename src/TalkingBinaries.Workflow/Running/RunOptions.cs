@@ -37,6 +37,9 @@ public sealed record RunOptions
     /// <summary>Run only this step and the steps it waits for; null for every step.</summary>
     public string? Step { get; init; }
 
+    /// <summary>Run only the matrix instances with these values, each <c>KEY=VALUE</c> (<c>tb run --matrix</c>); other steps are unaffected.</summary>
+    public IReadOnlyList<string> Matrix { get; init; } = [];
+
     /// <summary>What runs on a Slurm node to relay a plugin's stdio back (a <c>tb</c> the nodes can run, and <c>relay</c>); needed by plugins on Slurm.</summary>
     public IReadOnlyList<string>? SlurmRelay { get; init; }
 

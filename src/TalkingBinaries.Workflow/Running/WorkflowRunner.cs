@@ -23,7 +23,7 @@ public sealed class WorkflowRunner
     private readonly RunPlan _plan;
 
     /// <summary>Prepares a run: locates every plugin the DevFile declares, checks the hashes pinned for them, and picks the steps to run.</summary>
-    /// <exception cref="DevFileException">A plugin cannot be found or does not match its pinned hash (each error names the plugin's line), or <see cref="RunOptions.Step"/> names no step.</exception>
+    /// <exception cref="DevFileException">A plugin cannot be found or does not match its pinned hash (each error names the plugin's line), <see cref="RunOptions.Step"/> names no step, or <see cref="RunOptions.Matrix"/> matches no instance.</exception>
     public WorkflowRunner(DevFile devFile, RunOptions options, RunObserver observer)
     {
         ArgumentNullException.ThrowIfNull(devFile);
@@ -36,13 +36,9 @@ public sealed class WorkflowRunner
         }
 
         var executables = plugins.ToDictionary(plugin => plugin.Ref, plugin => plugin.Located.ExecutablePath, StringComparer.Ordinal);
+        devFile = MatrixSelection.Apply(devFile, options.Matrix);
         var graph = StepGraph.Build(devFile.Steps);
-        if (options.Step is { } only && devFile.Steps.All(step => step.Name != only))
-        {
-            throw new DevFileException($"{devFile.Path}: there is no step '{only}' to run{Suggestions.DidYouMean(only, devFile.Steps.Select(step => step.Name))}");
-        }
-
-        var selected = options.Step is { } name ? graph.Closure(name) : devFile.Steps.Select(step => step.Name).ToList();
+        var selected = StepSelection.Select(devFile, graph, options.Step);
         _plan = new RunPlan(devFile, graph, selected, executables, Math.Max(1, options.MaxParallel ?? devFile.MaxParallel ?? Environment.ProcessorCount));
     }
 
