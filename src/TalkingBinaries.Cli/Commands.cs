@@ -107,6 +107,7 @@ internal static class Commands
             Timeout = timeout,
             Step = arguments.Step,
             Matrix = arguments.Matrix,
+            Force = arguments.Force,
             Variables = variables,
             Secrets = secrets,
         };
@@ -221,7 +222,7 @@ internal static class Commands
     }
 
     /// <summary>Variables from var-files, then from --var (later ones win), and the var-files' secrets.</summary>
-    private static bool TryReadVariables(Terminal terminal, RunArguments arguments, out Dictionary<string, JsonElement> variables, out Dictionary<string, string> secrets)
+    internal static bool TryReadVariables(Terminal terminal, RunArguments arguments, out Dictionary<string, JsonElement> variables, out Dictionary<string, string> secrets)
     {
         variables = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         secrets = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -8,6 +8,7 @@ namespace TalkingBinaries.Cli;
 [JsonSerializable(typeof(StepListing))]
 [JsonSerializable(typeof(GraphListing))]
 [JsonSerializable(typeof(DryRunPlan))]
+[JsonSerializable(typeof(StatusListing))]
 internal sealed partial class DiscoveryJsonContext : JsonSerializerContext;
 
 /// <summary>What <c>tb list --json</c> prints.</summary>

@@ -83,6 +83,7 @@ internal sealed class GitHubActionsReporter(Terminal terminal, string? summaryPa
         StepStatus.Succeeded => "✅ succeeded",
         StepStatus.Failed => "❌ failed",
         StepStatus.Skipped => "⏭️ skipped",
+        StepStatus.UpToDate => "✅ up to date",
         _ => "⏹️ cancelled",
     };
 

@@ -31,10 +31,12 @@ var json = new Option<bool>("--json") { Description = "Write the listing as JSON
 var noProbe = new Option<bool>("--no-probe") { Description = "Start no plugin to ask which variables and outputs it declares (they are then unknown)." };
 var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, in waves, with each step's executable and config as far as known; start nothing." };
 var matrix = new Option<string[]>("--matrix") { Description = "Run only the matrix instances with this value: --matrix key=value (repeatable; one key given twice keeps either value).", AllowMultipleArgumentsPerToken = false };
+var force = new Option<bool>("--force") { Description = "Run every step, even those whose inputs, outputs and config are as when they last succeeded." };
 var graphFormat = new Option<string?>("--format") { Description = "The graph's format: mermaid (default) or dot." };
 
 var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml, dryRun, json, events };
 run.Options.Add(matrix);
+run.Options.Add(force);
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -52,6 +54,19 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     Json = parse.GetValue(json),
     Events = parse.GetValue(events),
     Matrix = parse.GetValue(matrix) ?? [],
+    Force = parse.GetValue(force),
+}));
+
+var status = new Command("status", "Show which steps tb run would run and why, and which are up to date; start and write nothing.") { file, step, vars, varFiles, matrix, force, json, noColor };
+status.SetAction(parse => StatusCommand.Run(new RunArguments(parse.GetValue(file), null, version)
+{
+    Step = parse.GetValue(step),
+    Variables = parse.GetValue(vars) ?? [],
+    VarFiles = parse.GetValue(varFiles) ?? [],
+    Matrix = parse.GetValue(matrix) ?? [],
+    Force = parse.GetValue(force),
+    Json = parse.GetValue(json),
+    NoColor = parse.GetValue(noColor),
 }));
 
 var validate = new Command("validate", "Check a DevFile and find its plugins without running anything; warn about variables and outputs nothing declares.") { file, vars, varFiles, noProbe, noColor };
@@ -109,6 +124,7 @@ var root = new RootCommand("Talking Binaries: run workflows whose steps are plug
     reportCommand,
     list,
     graph,
+    status,
 };
 
 root.Subcommands.Add(SchemaCommand.Create());

@@ -66,6 +66,7 @@ internal sealed class RunLines(Terminal terminal, bool verbose)
         {
             StepStatus.Succeeded => $"{terminal.Green("succeeded")} ({times})",
             StepStatus.Skipped => $"{terminal.Yellow("skipped")}: {error}",
+            StepStatus.UpToDate => terminal.Green("up to date"),
             StepStatus.Cancelled => $"{terminal.Yellow("cancelled")} ({times}): {error}",
             _ => $"{terminal.Red("failed")} ({times}{Exit(report)}): {error}",
         };
@@ -91,9 +92,14 @@ internal sealed class RunLines(Terminal terminal, bool verbose)
         return block;
     }
 
-    /// <summary>How many steps ended each way: "2 succeeded, 0 failed, 0 skipped, 0 cancelled".</summary>
-    public static string Counts(RunReport report) => string.Join(", ", Enum.GetValues<StepStatus>().Select(status =>
-        $"{report.Steps.Count(step => step.Status == status)} {status.ToString().ToLowerInvariant()}"));
+    /// <summary>How many steps ended each way: "2 succeeded, 0 failed, 0 skipped, 0 cancelled", and "N up to date" when there are any.</summary>
+    public static string Counts(RunReport report) => string.Join(", ", Enum.GetValues<StepStatus>()
+        .Select(status => (Status: status, Count: report.Steps.Count(step => step.Status == status)))
+        .Where(count => count.Status != StepStatus.UpToDate || count.Count > 0)
+        .Select(count => $"{count.Count} {Name(count.Status)}"));
+
+    /// <summary>A step status as the summary says it: "succeeded", "up to date".</summary>
+    public static string Name(StepStatus status) => status == StepStatus.UpToDate ? "up to date" : status.ToString().ToLowerInvariant();
 
     /// <summary>How a step's process ended, as said after its times: the signal or exit code, if any.</summary>
     public static string Exit(StepReport report) => report switch

@@ -14,7 +14,7 @@ internal static class SummaryTable
         {
             step.Name,
             step.Plugin,
-            step.Status.ToString().ToLowerInvariant(),
+            step.Status == StepStatus.UpToDate ? "up-to-date" : step.Status.ToString().ToLowerInvariant(),
             step.Signal is { } signal ? ExitStatus.SignalName(signal) : step.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-",
             step.StartedAt is { } started ? "+" + ConsoleReporter.Ms((started - report.StartedAt).TotalMilliseconds) : "-",
             step.BinaryTimeMs is { } binary ? ConsoleReporter.Ms(binary) : "-",

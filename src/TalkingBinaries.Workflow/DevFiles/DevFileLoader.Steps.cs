@@ -4,7 +4,7 @@ namespace TalkingBinaries.Workflow.DevFiles;
 
 public static partial class DevFileLoader
 {
-    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor", "description", "retry", "matrix"];
+    private static readonly string[] StepKeys = ["name", "plugin", "config", "parallel", "needs", "timeout", "continue_on_error", "if", "executor", "description", "retry", "matrix", "inputs", "outputs"];
 
     /// <summary>The step an entry of <c>steps:</c> declares, or its instances when it has a <c>matrix</c>; none when it is not valid.</summary>
     private static IEnumerable<StepDefinition> ReadStep(Context context, YamlNode node)
@@ -98,6 +98,8 @@ public static partial class DevFileLoader
             Executor = fields.TryGetValue("executor", out var executor) ? ReadExecutor(context, executor) : null,
             Description = description,
             Retry = fields.TryGetValue("retry", out var retry) ? ReadRetry(context, retry) : null,
+            Inputs = fields.TryGetValue("inputs", out var inputs) ? ReadFileSet(context, inputs, "inputs") : null,
+            OutputFiles = fields.TryGetValue("outputs", out var outputFiles) ? ReadFileSet(context, outputFiles, "outputs") : null,
         };
         return matrix is null ? [step] : ExpandMatrix(step, matrix);
     }

@@ -128,6 +128,16 @@ public sealed record StepDefinition(string Name, string Plugin, JsonElement Conf
     /// <summary>How the step runs again when it fails (<c>retry</c>); null to run it once.</summary>
     public RetryPolicy? Retry { get; init; }
 
+    /// <summary>The files the step reads (<c>inputs</c>), relative to the DevFile; null when it declares none.</summary>
+    /// <remarks>A step with <c>inputs</c> or <c>outputs</c> is skipped as up to date when neither they nor its config changed (docs/devfile.md, "Up to date").</remarks>
+    public UpToDate.FileSet? Inputs { get; init; }
+
+    /// <summary>The files the step makes (<c>outputs</c>), relative to the DevFile; null when it declares none.</summary>
+    public UpToDate.FileSet? OutputFiles { get; init; }
+
+    /// <summary>Whether the step declares <c>inputs</c> or <c>outputs</c>, so it can be up to date.</summary>
+    public bool Tracked => Inputs is not null || OutputFiles is not null;
+
     /// <summary>The matrix step this step is an instance of, and its values; null for a step without <c>matrix</c>.</summary>
     public MatrixInstance? Matrix { get; init; }
 

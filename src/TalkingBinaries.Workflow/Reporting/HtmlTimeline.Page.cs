@@ -5,12 +5,12 @@ public static partial class HtmlTimeline
 {
     private const string Style = """
 
-        :root { --succeeded: #2f9e57; --failed: #d4443b; --cancelled: #d99a1e; --skipped: #9aa0a6; --timedOut: #d4443b; font-family: system-ui, sans-serif; color: #1f2328; }
+        :root { --succeeded: #2f9e57; --failed: #d4443b; --cancelled: #d99a1e; --skipped: #9aa0a6; --upToDate: #8cc7a1; --timedOut: #d4443b; font-family: system-ui, sans-serif; color: #1f2328; }
         body { margin: 0 auto; max-width: 1400px; padding: 16px 24px; }
         h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 17px; margin: 20px 0 8px; }
         .badge { color: #fff; border-radius: 4px; padding: 2px 8px; font-size: 16px; }
         .s-succeeded { background: var(--succeeded); } .s-failed { background: var(--failed); } .s-cancelled { background: var(--cancelled); }
-        .s-skipped { background: var(--skipped); } .s-timedOut { background: var(--timedOut); }
+        .s-skipped { background: var(--skipped); } .s-up-to-date { background: var(--upToDate); } .s-timedOut { background: var(--timedOut); }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; font-size: 14px; }
         .facts dt { color: #59636e; } .facts dd { margin: 0; word-break: break-all; }
         .legend { font-size: 13px; color: #59636e; }

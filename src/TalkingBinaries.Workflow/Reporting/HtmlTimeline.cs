@@ -250,6 +250,7 @@ public static partial class HtmlTimeline
         StepStatus.Succeeded => "succeeded",
         StepStatus.Failed => "failed",
         StepStatus.Cancelled => "cancelled",
+        StepStatus.UpToDate => "up-to-date",
         _ => "skipped",
     };
 

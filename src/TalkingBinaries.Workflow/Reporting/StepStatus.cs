@@ -21,4 +21,8 @@ public enum StepStatus
     /// <summary>Started, then stopped by Ctrl-C, a signal or a timeout.</summary>
     [JsonStringEnumMemberName("cancelled")]
     Cancelled,
+
+    /// <summary>Not run, because its inputs, outputs, config and plugin are as when it last succeeded (docs/devfile.md, "Up to date").</summary>
+    [JsonStringEnumMemberName("up-to-date")]
+    UpToDate,
 }

@@ -138,6 +138,13 @@ internal sealed class EventRouter(RunPlan plan, RunObserver observer, SecretMask
         observer.VariableSet(step, variable.Name, Shown(variable));
     }
 
+    /// <summary>Sets again a variable an up-to-date step set when it last ran, and tells the observer (docs/devfile.md, "Up to date").</summary>
+    public void Restore(StepDefinition step, string name, JsonElement value)
+    {
+        variables.Restore(name, value, step.Name);
+        observer.VariableSet(step, name, masker.Apply(value));
+    }
+
     /// <summary>A variable's value as observers see it: a secret one wholly masked, others with known secrets masked.</summary>
     private JsonElement Shown(PluginVariableEvent variable) =>
         variable.Secret ? MaskedValue : masker.Apply(variable.Value);

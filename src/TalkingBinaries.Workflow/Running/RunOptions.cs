@@ -34,6 +34,9 @@ public sealed record RunOptions
     /// <summary>The default of <see cref="MaxOutputBytes"/>: 64 MiB.</summary>
     public const long DefaultMaxOutputBytes = 64L * 1024 * 1024;
 
+    /// <summary>Run every step, even those up to date (<c>tb run --force</c>); they are still recorded in <c>.tb/</c>.</summary>
+    public bool Force { get; init; }
+
     /// <summary>Run only this step and the steps it waits for; null for every step.</summary>
     public string? Step { get; init; }
 

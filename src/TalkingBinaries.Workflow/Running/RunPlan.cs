@@ -24,5 +24,5 @@ internal sealed class RunPlan(DevFile devFile, StepGraph graph, IReadOnlyList<st
 
     /// <summary>Whether a step's outcome lets the steps that need it run.</summary>
     public bool Satisfies(Reporting.StepReport report) =>
-        report.Status == Reporting.StepStatus.Succeeded || (report.Status == Reporting.StepStatus.Failed && Step(report.Name).ContinueOnError);
+        report.Status is Reporting.StepStatus.Succeeded or Reporting.StepStatus.UpToDate || (report.Status == Reporting.StepStatus.Failed && Step(report.Name).ContinueOnError);
 }

@@ -5,6 +5,7 @@ using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Planning;
 using TalkingBinaries.Workflow.Plugins;
 using TalkingBinaries.Workflow.Reporting;
+using TalkingBinaries.Workflow.UpToDate;
 using TalkingBinaries.Workflow.Variables;
 
 namespace TalkingBinaries.Workflow.Running;
@@ -21,6 +22,7 @@ public sealed class WorkflowRunner
     private readonly RunOptions _options;
     private readonly RunObserver _observer;
     private readonly RunPlan _plan;
+    private readonly HashSet<string> _allSteps;
 
     /// <summary>Prepares a run: locates every plugin the DevFile declares, checks the hashes pinned for them, and picks the steps to run.</summary>
     /// <exception cref="DevFileException">A plugin cannot be found or does not match its pinned hash (each error names the plugin's line), <see cref="RunOptions.Step"/> names no step, or <see cref="RunOptions.Matrix"/> matches no instance.</exception>
@@ -36,6 +38,7 @@ public sealed class WorkflowRunner
         }
 
         var executables = plugins.ToDictionary(plugin => plugin.Ref, plugin => plugin.Located.ExecutablePath, StringComparer.Ordinal);
+        _allSteps = devFile.Steps.Select(step => step.Name).ToHashSet(StringComparer.Ordinal);
         devFile = MatrixSelection.Apply(devFile, options.Matrix);
         var graph = StepGraph.Build(devFile.Steps);
         var selected = StepSelection.Select(devFile, graph, options.Step);
@@ -63,8 +66,13 @@ public sealed class WorkflowRunner
         using var run = new RunState(_options.Timeout, gracefulCancellationToken);
         var executors = new StepExecutors(_plan, _options.Hosting, _options.SlurmRelay, runId, router, variables, finished);
         var warmUps = executors.WarmUpAsync(_plan.MaxParallel, run.Stop);
-        var scheduler = new StepScheduler(_plan, run, new RunExpressions(variables, secrets, finished), executors, router, _observer, finished, new OutputBudget(_options.MaxOutputBytes), forcefulCancellationToken);
+        var upToDate = UpToDate(variables, masker, finished);
+        var scheduler = new StepScheduler(_plan, run, new RunExpressions(variables, secrets, finished), executors, router, _observer, finished, new OutputBudget(_options.MaxOutputBytes), upToDate, forcefulCancellationToken);
         var steps = await scheduler.RunAsync().ConfigureAwait(false);
+        if (upToDate?.Save() is { } unsaved)
+        {
+            _observer.Warning(unsaved);
+        }
 
         // Warm plugins live for the whole run; none outlives it.
         await warmUps.ConfigureAwait(false);
@@ -92,17 +100,49 @@ public sealed class WorkflowRunner
         return result;
     }
 
+    /// <summary>What the run knows of <c>.tb/</c>, when a step it runs has <c>inputs</c> or <c>outputs</c>; null otherwise, and nothing is read.</summary>
+    private UpToDateTracker? UpToDate(VariableStore variables, SecretMasker masker, ConcurrentDictionary<string, StepReport> finished)
+    {
+        if (!_plan.Selected.Any(name => _plan.Step(name).Tracked))
+        {
+            return null;
+        }
+
+        var state = StateFile.For(_plan.DevFile.Path);
+        var previous = state.Read(out var problem);
+        if (problem is not null)
+        {
+            _observer.Warning(problem);
+        }
+
+        var fingerprints = new Fingerprints(_plan.DevFile, _plan.Executables, _options.Hashes, variables.Snapshot());
+        return new UpToDateTracker(_plan, fingerprints, state, previous, _allSteps, _options.Force, variables, masker, finished);
+    }
+
     /// <summary>The run's variables (DevFile, then options), its secrets (environment, then options), and a masker that knows them.</summary>
     private (VariableStore Variables, SecretMasker Masker, Dictionary<string, string> Secrets) Initial()
     {
-        var initial = new Dictionary<string, JsonElement>(_plan.DevFile.Vars, StringComparer.Ordinal);
-        foreach (var (variable, value) in _options.Variables)
+        var (initial, secrets) = Given(_plan.DevFile, _options);
+        var masker = new SecretMasker(_observer.SecretRegistered);
+        foreach (var value in secrets.Values)
         {
-            initial[variable] = value;
+            masker.Add(value);
+        }
+
+        return (new VariableStore(initial), masker, secrets);
+    }
+
+    /// <summary>The variables (DevFile, then options) and secrets (environment, then options) a run of <paramref name="devFile"/> starts with.</summary>
+    internal static (Dictionary<string, JsonElement> Variables, Dictionary<string, string> Secrets) Given(DevFile devFile, RunOptions options)
+    {
+        var variables = new Dictionary<string, JsonElement>(devFile.Vars, StringComparer.Ordinal);
+        foreach (var (variable, value) in options.Variables)
+        {
+            variables[variable] = value;
         }
 
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var secret in _plan.DevFile.Secrets)
+        foreach (var secret in devFile.Secrets)
         {
             // Read explicitly, by name: nothing else of the environment is taken implicitly.
             if (Environment.GetEnvironmentVariable(secret) is { } value)
@@ -111,17 +151,11 @@ public sealed class WorkflowRunner
             }
         }
 
-        foreach (var (secret, value) in _options.Secrets)
+        foreach (var (secret, value) in options.Secrets)
         {
             secrets[secret] = value;
         }
 
-        var masker = new SecretMasker(_observer.SecretRegistered);
-        foreach (var value in secrets.Values)
-        {
-            masker.Add(value);
-        }
-
-        return (new VariableStore(initial), masker, secrets);
+        return (variables, secrets);
     }
 }

@@ -53,5 +53,23 @@ internal sealed class VariableStore
         }
     }
 
+    /// <summary>The variables <paramref name="step"/> set and still holds, by name.</summary>
+    public IReadOnlyDictionary<string, JsonElement> SetBy(string step)
+    {
+        lock (_lock)
+        {
+            return _values.Where(pair => pair.Value.SetBy == step).ToDictionary(pair => pair.Key, pair => pair.Value.Value, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Sets what an up-to-date step set when it last ran, as if it had set it now.</summary>
+    public void Restore(string name, JsonElement value, string step)
+    {
+        lock (_lock)
+        {
+            _values[name] = new Entry(value.Clone(), step);
+        }
+    }
+
     private sealed record Entry(JsonElement Value, string? SetBy);
 }
