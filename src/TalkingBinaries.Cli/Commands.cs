@@ -48,6 +48,12 @@ internal static class Commands
             return ExitCodes.UsageOrConfig;
         }
 
+        if (arguments.Watch && arguments.DryRun)
+        {
+            terminal.ErrorLine("tb: error: --watch runs the steps again and again, and --dry-run runs none; use one of them");
+            return ExitCodes.UsageOrConfig;
+        }
+
         if (arguments.Json && !arguments.DryRun)
         {
             terminal.ErrorLine("tb: error: --json goes with --dry-run; for a JSON report of a run, use --report FILE");
@@ -111,18 +117,30 @@ internal static class Commands
             Variables = variables,
             Secrets = secrets,
         };
+        if (arguments.Watch)
+        {
+            return await WatchCommand.RunAsync(terminal, arguments, devFile, options, interruption);
+        }
+
+        var (exit, _) = await RunOnceAsync(terminal, arguments, devFile, options, interruption, interruption.Stop);
+        return exit;
+    }
+
+    /// <summary>One run of <paramref name="devFile"/>, stopped gracefully by <paramref name="stop"/>: its exit code, and its report unless the DevFile or its plugins were wrong.</summary>
+    public static async Task<(int Exit, RunReport? Report)> RunOnceAsync(Terminal terminal, RunArguments arguments, DevFile devFile, RunOptions options, Interruption interruption, CancellationToken stop)
+    {
         RunReport result;
         var logs = arguments.ReportHtml is null ? null : new StepLogCollector();
         try
         {
             var displays = RunDisplays.For(terminal, arguments);
             var runner = new WorkflowRunner(devFile, options, logs is null ? displays : RunObserver.Combine(displays, logs));
-            result = await runner.RunAsync(interruption.Stop, interruption.Force);
+            result = await runner.RunAsync(stop, interruption.Force);
         }
         catch (DevFileException exception)
         {
             PrintErrors(terminal, exception);
-            return ExitCodes.UsageOrConfig;
+            return (ExitCodes.UsageOrConfig, null);
         }
 
         // A report that cannot be written (a full disk) is said on stderr; the exit code stays the run's (issue 10, item 9).
@@ -136,13 +154,13 @@ internal static class Commands
             terminal.ErrorLine($"tb: error: cannot write the HTML report to {Path.GetFullPath(pagePath)}: {pageFailure}");
         }
 
-        return result.Status switch
+        return (result.Status switch
         {
             RunStatus.Succeeded => ExitCodes.Success,
             RunStatus.TimedOut => ExitCodes.TimedOut,
             RunStatus.Cancelled => ExitCodes.Stopped(interruption.Signal),
             _ => ExitCodes.StepFailed,
-        };
+        }, result);
     }
 
     /// <summary><c>tb validate</c>: checks the DevFile, finds its plugins, and warns about variables and outputs that nothing declares.</summary>

@@ -32,11 +32,13 @@ var noProbe = new Option<bool>("--no-probe") { Description = "Start no plugin to
 var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, in waves, with each step's executable and config as far as known; start nothing." };
 var matrix = new Option<string[]>("--matrix") { Description = "Run only the matrix instances with this value: --matrix key=value (repeatable; one key given twice keeps either value).", AllowMultipleArgumentsPerToken = false };
 var force = new Option<bool>("--force") { Description = "Run every step, even those whose inputs, outputs and config are as when they last succeeded." };
+var watch = new Option<bool>("--watch", "-w") { Description = "Run again whenever a step's inputs or the DevFile change (debounced); only what changed runs, warm plugins stay warm. Ctrl-C to stop." };
 var graphFormat = new Option<string?>("--format") { Description = "The graph's format: mermaid (default) or dot." };
 
 var run = new Command("run", "Run the DevFile's steps, independent ones in parallel, showing plugins' logs live.") { file, report, maxParallel, step, timeout, grace, vars, varFiles, verbose, noColor, frozen, outputMode, reportHtml, dryRun, json, events };
 run.Options.Add(matrix);
 run.Options.Add(force);
+run.Options.Add(watch);
 run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(file), parse.GetValue(report), version)
 {
     Grace = parse.GetValue(grace),
@@ -55,6 +57,7 @@ run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(parse.GetValue(fi
     Events = parse.GetValue(events),
     Matrix = parse.GetValue(matrix) ?? [],
     Force = parse.GetValue(force),
+    Watch = parse.GetValue(watch),
 }));
 
 var status = new Command("status", "Show which steps tb run would run and why, and which are up to date; start and write nothing.") { file, step, vars, varFiles, matrix, force, json, noColor };

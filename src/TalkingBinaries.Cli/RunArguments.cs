@@ -38,6 +38,9 @@ internal sealed record RunArguments(string? File, string? Report, string Version
     /// <summary>Run only the matrix instances with these values, each <c>KEY=VALUE</c> (<c>--matrix</c>, repeatable).</summary>
     public IReadOnlyList<string> Matrix { get; init; } = [];
 
+    /// <summary>Run again whenever a step's inputs or the DevFile change (<c>--watch</c>).</summary>
+    public bool Watch { get; init; }
+
     /// <summary>Run every step, even the up-to-date ones (<c>--force</c>).</summary>
     public bool Force { get; init; }
 

@@ -34,6 +34,9 @@ public sealed record RunOptions
     /// <summary>The default of <see cref="MaxOutputBytes"/>: 64 MiB.</summary>
     public const long DefaultMaxOutputBytes = 64L * 1024 * 1024;
 
+    /// <summary>Warm plugin processes to use and keep for the next run (<c>tb run --watch</c>); null to stop them when the run ends.</summary>
+    public WarmPlugins? WarmPlugins { get; init; }
+
     /// <summary>Run every step, even those up to date (<c>tb run --force</c>); they are still recorded in <c>.tb/</c>.</summary>
     public bool Force { get; init; }
 

@@ -14,9 +14,12 @@ internal sealed class StepExecutors
     private readonly List<string> _warmFirst = [];
     private readonly RunPlan _plan;
 
-    public StepExecutors(RunPlan plan, HostingOptions options, IReadOnlyList<string>? slurmRelay, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished)
+    private readonly WarmPlugins? _kept;
+
+    public StepExecutors(RunPlan plan, HostingOptions options, IReadOnlyList<string>? slurmRelay, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished, WarmPlugins? kept)
     {
         _plan = plan;
+        _kept = kept;
 
         // One executor per plugin and place to run it: a step whose executor differs from its plugin's gets processes of its own.
         foreach (var (plugin, executor) in plan.Selected.Select(name => plan.Step(name)).Select(step => (step.Plugin, ExecutorOf(step))).Distinct())
@@ -38,7 +41,8 @@ internal sealed class StepExecutors
 
             // The runner never blocks while it handles an answer: it runs on up to its next await, which yields.
             var behaviour = options with { ResumeOnReaderThread = true, OneShot = !definition.Warm };
-            var pool = new PluginPool(command, behaviour, new RunServices(router, plugin, variables, finished));
+            var services = new RunServices(router, plugin, variables, finished);
+            var pool = kept?.Pool(key, command, behaviour, services) ?? new PluginPool(command, behaviour, services);
             _executors[key] = new PoolStepExecutor(pool, runId, router, variables);
             _warmFirst.Add(key);
         }
@@ -72,6 +76,15 @@ internal sealed class StepExecutors
     public Task WarmUpAsync(int count, CancellationToken cancellationToken) =>
         Task.WhenAll(_warmFirst.Take(count).Select(plugin => Task.Run(() => _executors[plugin].WarmUpAsync(cancellationToken), CancellationToken.None)));
 
-    public Task StopAsync(CancellationToken forcefulCancellationToken) =>
-        Task.WhenAll(_executors.Values.Select(executor => executor.StopAsync(forcefulCancellationToken)));
+    /// <summary>Stops every plugin process of the run; with <see cref="WarmPlugins"/>, only those not kept for the next run.</summary>
+    public Task StopAsync(CancellationToken forcefulCancellationToken)
+    {
+        if (_kept is null)
+        {
+            return Task.WhenAll(_executors.Values.Select(executor => executor.StopAsync(forcefulCancellationToken)));
+        }
+
+        _kept.Release();
+        return Task.WhenAll(_executors.Values.OfType<SeedStepExecutor>().Select(executor => executor.StopAsync(forcefulCancellationToken)));
+    }
 }

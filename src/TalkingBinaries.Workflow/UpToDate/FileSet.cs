@@ -58,9 +58,23 @@ public sealed class FileSet
         return Include.Any(glob => Matches(glob, directory, path)) && !Exclude.Any(glob => Matches(glob, directory, path));
     }
 
-    /// <summary>The directories a watch must look at: each pattern's root, or its parent when the root is a file or missing.</summary>
+    /// <summary>Where each pattern is looked for (its leading segments without a wildcard), as absolute paths.</summary>
     public IEnumerable<string> Roots(string directory) =>
         Include.Select(glob => Path.GetFullPath(Path.Combine(directory, glob.Root)));
+
+    /// <summary>Whether <paramref name="path"/> (absolute) could be a directory holding files of the set, or one of the patterns' roots or their ancestors.</summary>
+    public bool MayHold(string directory, string path) => Include.Any(glob =>
+    {
+        var root = Path.GetFullPath(Path.Combine(directory, glob.Root));
+        var relative = Path.GetRelativePath(root, path);
+        if (relative == "." || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal))
+        {
+            // The root itself, or an ancestor of it, went away or came back.
+            return relative == "." || root.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal);
+        }
+
+        return glob.MayMatchBeneath(relative.Split(Path.DirectorySeparatorChar));
+    });
 
     private void Add(SortedSet<string> found, string directory, string path)
     {
