@@ -80,3 +80,9 @@ if __name__ == "__main__":
             print(f"{statistics.median(s['stepTimeMs'] for s in report['steps']):.4f}")
         elif field == "duration":
             print(f"{report['durationMs']:.1f}")
+        elif field == "statuses":
+            # How many steps ended each way, e.g. "up-to-date=1000": a figure checks its runs did what it measures.
+            counts = {}
+            for step in report["steps"]:
+                counts[step["status"]] = counts.get(step["status"], 0) + 1
+            print(" ".join(f"{status}={count}" for status, count in sorted(counts.items())))

@@ -105,6 +105,42 @@ else
   echo "  10. skipped: no Slurm cluster is up (scripts/slurm/start.sh starts one)" >&2
 fi
 
+# 11. A DevFile wholly up to date (docs/devfile.md, "Up to date"): each shell step copies its own input to its own
+# output; once primed, `tb run` fingerprints every step and runs none, against `tb run --force`, which runs them all.
+# Interleaved, one of each per round; a full run of 1000 shell steps takes seconds, so fewer rounds than the other figures.
+if $quick; then fresh_runs=3; else fresh_runs=7; fi
+mkdir -p "$work/fresh/in" "$work/fresh/out"
+{
+  printf 'plugins:\n  - ref: shell\n    path: %s/dist/plugin-shell\nsteps:\n' "$PWD"
+  for ((i = 0; i < steps; i++)); do
+    printf -v n '%04d' "$i"
+    echo "input $n" > "$work/fresh/in/$n.txt"
+    printf '  - name: copy%s\n    plugin: shell\n    inputs: in/%s.txt\n    outputs: out/%s.txt\n    config: { commands: ["cp in/%s.txt out/%s.txt"] }\n' "$n" "$n" "$n" "$n" "$n"
+  done
+} > "$work/fresh/DevFile"
+fresh_statuses() {
+  dist/tb run -f "$work/fresh/DevFile" ${1:+"$1"} --report "$work/fresh.json" > /dev/null
+  local got
+  got=$(harness report "$work/fresh.json" statuses)
+  if [ "$got" != "$2=$steps" ]; then
+    echo "bench/run.sh: figure 11: \`tb run $1\` of the $steps-step DevFile gave statuses '$got', not '$2=$steps'" >&2
+    exit 1
+  fi
+}
+fresh_statuses "" succeeded
+for ((i = 0; i < fresh_runs; i++)); do
+  # Checked before each timed up-to-date run: that run changes nothing in .tb/, so it sees what the check saw.
+  fresh_statuses "" up-to-date
+  harness wall 1 - dist/tb run -f "$work/fresh/DevFile" >> "$work/fresh.up-to-date"
+  harness wall 1 - dist/tb run -f "$work/fresh/DevFile" --force >> "$work/fresh.force"
+done
+fresh_statuses "" up-to-date
+fresh_statuses --force succeeded
+fresh=$(median < "$work/fresh.up-to-date")
+forced=$(median < "$work/fresh.force")
+fresh_step=$(echo "scale=1; $fresh * 1000 / $steps" | bc | sed 's/^\./0./')
+row "11. $steps shell steps wholly up to date: \`tb run\`" "$fresh ms ($fresh_step µs a step)" "full run (\`--force\`) $forced ms; medians of $fresh_runs interleaved rounds" "$(ratio "$fresh" "$forced") x"
+
 table=$(printf '| figure | measured | baseline | ratio |\n|---|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
 if ! $quick; then
@@ -115,7 +151,7 @@ if ! $quick; then
     echo "# Benchmark results"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB;"
-    echo "medians of $runs runs ($step_runs for the step runs) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD)."
+    echo "medians of $runs runs ($step_runs for the step runs, $fresh_runs for figure 11) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD)."
     echo
     echo "$table"
     echo
