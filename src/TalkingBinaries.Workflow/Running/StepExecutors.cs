@@ -16,7 +16,7 @@ internal sealed class StepExecutors
 
     private readonly WarmPlugins? _kept;
 
-    public StepExecutors(RunPlan plan, HostingOptions options, IReadOnlyList<string>? slurmRelay, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished, WarmPlugins? kept)
+    public StepExecutors(RunPlan plan, HostingOptions options, IReadOnlyList<string>? slurmRelay, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished, WarmPlugins? kept, bool warmTracked)
     {
         _plan = plan;
         _kept = kept;
@@ -44,7 +44,12 @@ internal sealed class StepExecutors
             var services = new RunServices(router, plugin, variables, finished);
             var pool = kept?.Pool(key, command, behaviour, services) ?? new PluginPool(command, behaviour, services);
             _executors[key] = new PoolStepExecutor(pool, runId, router, variables);
-            _warmFirst.Add(key);
+
+            // A plugin whose every step may be up to date starts when one has to run, not before: an up-to-date run starts none.
+            if (warmTracked || plan.Selected.Select(plan.Step).Any(step => step.Plugin == plugin && !step.Tracked))
+            {
+                _warmFirst.Add(key);
+            }
         }
     }
 

@@ -64,7 +64,7 @@ public sealed class WorkflowRunner
         _observer.RunStarting(devFile, _plan.Selected, runId);
 
         using var run = new RunState(_options.Timeout, gracefulCancellationToken);
-        var executors = new StepExecutors(_plan, _options.Hosting, _options.SlurmRelay, runId, router, variables, finished, _options.WarmPlugins);
+        var executors = new StepExecutors(_plan, _options.Hosting, _options.SlurmRelay, runId, router, variables, finished, _options.WarmPlugins, warmTracked: _options.Force);
         var warmUps = executors.WarmUpAsync(_plan.MaxParallel, run.Stop);
         var upToDate = UpToDate(variables, masker, finished);
         var scheduler = new StepScheduler(_plan, run, new RunExpressions(variables, secrets, finished), executors, router, _observer, finished, new OutputBudget(_options.MaxOutputBytes), upToDate, forcefulCancellationToken);
