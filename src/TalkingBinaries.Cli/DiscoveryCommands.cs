@@ -30,16 +30,21 @@ internal static class DiscoveryCommands
             return ExitCodes.Success;
         }
 
-        string[] header = ["STEP", "PLUGIN", "NEEDS", "WAITS FOR", "IF", "DESCRIPTION"];
-        var rows = steps.Select(step => new[]
-        {
+        // The RETRY and MATRIX columns only when some step has one, so other DevFiles' tables stay as narrow as they were.
+        var retries = steps.Any(step => step.Retry is not null);
+        var matrices = steps.Any(step => step.Matrix is not null);
+        string[] header = ["STEP", "PLUGIN", "NEEDS", "WAITS FOR", "IF", .. (retries ? ["RETRY"] : Array.Empty<string>()), .. (matrices ? ["MATRIX"] : Array.Empty<string>()), "DESCRIPTION"];
+        var rows = steps.Select(string[] (step) =>
+        [
             step.Name,
             step.Plugin,
             step.Needs is null ? "-" : step.Needs.Count == 0 ? "[]" : string.Join(", ", step.Needs),
             step.WaitsFor.Count == 0 ? "-" : string.Join(", ", step.WaitsFor),
             step.If ?? "-",
+            .. (retries ? [step.Retry?.Text() ?? "-"] : Array.Empty<string>()),
+            .. (matrices ? [step.Matrix?.Text() ?? "-"] : Array.Empty<string>()),
             step.Description ?? "-",
-        }).ToList();
+        ]).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(column => rows.Select(row => row[column].Length).Append(header[column].Length).Max()).ToArray();
         terminal.Line(terminal.Bold(string.Join("  ", header.Select((cell, column) => cell.PadRight(widths[column]))).TrimEnd()));
         for (var index = 0; index < rows.Count; index++)
@@ -140,6 +145,16 @@ internal static class DiscoveryCommands
                 if (step.ContinueOnError)
                 {
                     details.Add("continue_on_error: true");
+                }
+
+                if (step.Matrix is { } matrix)
+                {
+                    details.Add($"matrix: {matrix.Text()}");
+                }
+
+                if (step.Retry is { } retry)
+                {
+                    details.Add($"retry: {retry.Text()}");
                 }
 
                 details.Add($"config: {Compact(step.Config)}");

@@ -222,6 +222,70 @@ public sealed class TbDiscoverySpecs : IDisposable
         Assert.False(File.Exists(Marker), "a dry run started the plugin");
     }
 
+    [Fact]
+    public async Task List_and_the_dry_run_show_each_steps_retry_and_each_matrix_instances_step_and_values()
+    {
+        WriteDevFile("""
+            plugins:
+              - ref: p
+                path: ./marker-plugin
+            steps:
+              - { name: fetch, plugin: p, retry: { max: 3, delay: 1s, backoff: 2, on: [3, timeout] } }
+              - { name: test, plugin: p, retry: { max: 1, delay: 500ms }, matrix: { os: [a, b], level: [1] }, description: runs the tests }
+            """);
+
+        using var list = await Tb.RunAsync(_directory.FullName, "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal($"""
+            STEP         PLUGIN  NEEDS  WAITS FOR  IF  RETRY                                      MATRIX               DESCRIPTION
+            fetch        p       -      -          -   max 3, delay 1s, backoff 2, on 3, timeout  -                    -
+            test (a, 1)  p       -      fetch      -   max 1, delay 500ms                         test: os=a, level=1  runs the tests
+            test (b, 1)  p       -      fetch      -   max 1, delay 500ms                         test: os=b, level=1  runs the tests
+            {Path.Combine(_directory.FullName, "DevFile")}: 3 steps
+
+            """, list.Stdout);
+
+        using var dryRun = await Tb.RunAsync(_directory.FullName, "run", "--dry-run", "--step", "test");
+        Assert.Equal(0, dryRun.ExitCode);
+        Assert.Contains("\n  [fetch] plugin p: ", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("""
+                  retry: max 3, delay 1s, backoff 2, on 3, timeout
+                  config: {}
+            """, dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("""
+                  waits for: fetch
+                  matrix: test: os=b, level=1
+                  retry: max 1, delay 500ms
+                  config: {}
+            """, dryRun.Stdout, StringComparison.Ordinal);
+
+        using var json = await Tb.RunAsync(_directory.FullName, "run", "--dry-run", "--json");
+        Assert.Equal(0, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Stdout);
+        var steps = document.RootElement.GetProperty("waves").EnumerateArray().SelectMany(wave => wave.GetProperty("steps").EnumerateArray()).ToDictionary(step => step.GetProperty("name").GetString()!);
+        Assert.Equal("""{"max":3,"delay":"1s","backoff":2,"exitCodes":[3],"kinds":["timeout"]}""", Compact(steps["fetch"].GetProperty("retry")));
+        Assert.Equal(JsonValueKind.Null, steps["fetch"].GetProperty("matrix").ValueKind);
+        Assert.Equal("""{"step":"test","values":{"os":"a","level":1}}""", Compact(steps["test (a, 1)"].GetProperty("matrix")));
+        Assert.Equal("""{"max":1,"delay":"500ms","backoff":1,"exitCodes":[],"kinds":[]}""", Compact(steps["test (a, 1)"].GetProperty("retry")));
+
+        using var listJson = await Tb.RunAsync(_directory.FullName, "list", "--json");
+        using var listed = JsonDocument.Parse(listJson.Stdout);
+        Assert.Equal("""{"step":"test","values":{"os":"b","level":1}}""", Compact(listed.RootElement.GetProperty("steps")[2].GetProperty("matrix")));
+        Assert.Equal(3, listed.RootElement.GetProperty("steps")[0].GetProperty("retry").GetProperty("max").GetInt32());
+        Assert.False(File.Exists(Marker), "a dry run started the plugin");
+    }
+
+    private static string Compact(JsonElement value)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            value.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     private static string? Which(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, name)).FirstOrDefault(File.Exists);

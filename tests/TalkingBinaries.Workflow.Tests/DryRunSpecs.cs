@@ -159,6 +159,31 @@ public sealed class DryRunSpecs : IDisposable
     }
 
     [Fact]
+    public void The_plan_has_each_steps_retry_and_each_matrix_instances_step_and_values()
+    {
+        var plan = DryRun.Plan(Load("""
+              - { name: fetch, plugin: p, retry: { max: 3, delay: 1s, backoff: 2, on: [3, timeout] } }
+              - { name: test, plugin: p, matrix: { os: [a], level: [1, 2] } }
+              - { name: plain, plugin: p }
+
+            """), Options());
+
+        var steps = plan.Waves.SelectMany(wave => wave.Steps).ToDictionary(step => step.Name);
+        var retry = steps["fetch"].Retry!;
+        Assert.Equal((3, "1s", 2.0, "max 3, delay 1s, backoff 2, on 3, timeout"), (retry.Max, retry.Delay, retry.Backoff, retry.Text()));
+        Assert.Equal([3], retry.ExitCodes);
+        Assert.Equal(["timeout"], retry.Kinds);
+        Assert.Null(steps["fetch"].Matrix);
+        var instance = steps["test (a, 2)"].Matrix!;
+        Assert.Equal("test", instance.Step);
+        Assert.Equal("""{"os":"a","level":2}""", instance.Values.GetRawText());
+        Assert.Equal("test: os=a, level=2", instance.Text());
+        Assert.Null(steps["test (a, 2)"].Retry);
+        Assert.Null(steps["plain"].Retry);
+        Assert.Null(steps["plain"].Matrix);
+    }
+
+    [Fact]
     public void A_step_that_is_not_there_is_an_error()
     {
         var failure = Assert.Throws<DevFileException>(() => DryRun.Plan(Load(Diamond), Options(step: "botom")));

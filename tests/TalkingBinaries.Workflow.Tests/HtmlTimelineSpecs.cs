@@ -60,6 +60,35 @@ public sealed partial class HtmlTimelineSpecs
     }
 
     [Fact]
+    public void Each_failed_attempt_of_a_retried_step_is_a_failed_segment_of_its_bar_with_its_error_in_the_tooltip()
+    {
+        StepAttempt Attempt(int number, double startMs, double durationMs, StepStatus status, string? error) => new()
+        {
+            Attempt = number,
+            Status = status,
+            ExitCode = error is null ? null : 3,
+            StartedAt = Start.AddMilliseconds(startMs),
+            FinishedAt = Start.AddMilliseconds(startMs + durationMs),
+            Error = error,
+        };
+        var flaky = Ran("flaky", 0, 1000) with
+        {
+            Attempts = [Attempt(1, 0, 100, StepStatus.Failed, "attempt 1 failed <boom>"), Attempt(2, 200, 300, StepStatus.Failed, "attempt 2 failed"), Attempt(3, 750, 250, StepStatus.Succeeded, null)],
+        };
+        var report = Report(flaky, Ran("plain", 1000, 500) with { Attempts = [Attempt(1, 1000, 500, StepStatus.Succeeded, null)] });
+
+        var html = Render(report, logs: null);
+
+        var bar = Regex.Match(html, @"<div class=""bar s-succeeded"" id=""bar-0"".*?<span>flaky</span></div>", RegexOptions.Singleline).Value;
+        Assert.Equal(
+            ["1 left:0%;width:10%", "2 left:20%;width:30%"],
+            Regex.Matches(bar, @"<div class=""attempt s-failed"" data-attempt=""(\d)""[^>]* style=""([^""]*)""></div>").Select(match => $"{match.Groups[1].Value} {match.Groups[2].Value}"));
+        Assert.Contains("data-tip=\"flaky: attempt 1 of 3 failed (exit code 3)\nstarted +0 ms, took 100 ms\nattempt 1 failed &lt;boom&gt;\"", bar, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-attempt=\"3\"", html, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Count(html, "class=\"attempt "));
+    }
+
+    [Fact]
     public void Text_from_the_run_is_escaped_so_a_log_line_with_a_script_tag_shows_as_text()
     {
         const string Attack = "<script>alert('x')</script>";

@@ -93,6 +93,41 @@ public sealed class RunEventWriterSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Each_retried_attempt_is_a_stepRetrying_event_between_the_steps_start_and_finish_with_its_error_masked()
+    {
+        var counter = Path.Combine(_directory.FullName, "attempts");
+        var report = await Run($$"""
+            steps:
+              - name: register
+                plugin: test
+                config: { mode: set-var, name: unrelated, value: 1, register: "not_yet" }
+              - name: flaky
+                plugin: test
+                retry: { max: 3, delay: 20ms, backoff: 2 }
+                config: { mode: fail-until, file: {{counter}}, succeed-on: 3 }
+            """);
+
+        var flaky = OfStep(Events(), "flaky").Where(item => Type(item) != "log").ToList();
+        Assert.Equal(["stepStarted", "stepRetrying", "stepRetrying", "output", "stepFinished"], flaky.Select(Type));
+        var attempts = IsolatedRun.Step(report, "flaky").Attempts!;
+        foreach (var (retrying, index) in flaky[1..3].Select((item, index) => (item, index)))
+        {
+            var entry = JsonSerializer.SerializeToElement(attempts[index], ReportJsonContext.Default.StepAttempt);
+            foreach (var member in entry.EnumerateObject())
+            {
+                Assert.True(JsonElement.DeepEquals(member.Value, retrying.GetProperty(member.Name)), member.Name);
+            }
+
+            Assert.Equal(index + 1, retrying.GetProperty("attempt").GetInt32());
+            Assert.Equal("failed", retrying.GetProperty("status").GetString());
+            Assert.Equal("test", retrying.GetProperty("plugin").GetString());
+            Assert.Equal(4, retrying.GetProperty("maxAttempts").GetInt32());
+            Assert.Equal(20 * Math.Pow(2, index), retrying.GetProperty("delayMs").GetDouble());
+            Assert.StartsWith($"attempt {index + 1} failed [***]", retrying.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_stream_that_fails_is_told_once_and_the_run_goes_on()
     {
         var failures = new List<IOException>();

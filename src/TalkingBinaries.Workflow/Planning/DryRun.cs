@@ -106,6 +106,8 @@ public static class DryRun
             Runs = runs,
             Timeout = timeout,
             ContinueOnError = step.ContinueOnError,
+            Retry = RetrySummary.Of(step.Retry),
+            Matrix = MatrixSummary.Of(step.Matrix),
             Config = masker.Apply(expressions.Config(step, unknown)),
             Unknown = unknown,
         };

@@ -40,6 +40,12 @@ public sealed record DryRunStep(string Name, string Plugin, IReadOnlyList<string
     /// <summary>Whether a failure of the step stops nothing (<c>continue_on_error</c>).</summary>
     public bool ContinueOnError { get; init; }
 
+    /// <summary>Its <c>retry</c>; null when it has none.</summary>
+    public RetrySummary? Retry { get; init; }
+
+    /// <summary>For a matrix instance, its matrix step and values; null for other steps.</summary>
+    public MatrixSummary? Matrix { get; init; }
+
     /// <summary>The config as the plugin would get it, secrets masked; an expression not known before the run is kept as written.</summary>
     public JsonElement Config { get; init; }
 

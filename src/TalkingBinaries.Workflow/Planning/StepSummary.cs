@@ -12,6 +12,12 @@ namespace TalkingBinaries.Workflow.Planning;
 /// <param name="Line">The line the step starts on.</param>
 public sealed record StepSummary(string Name, string Plugin, IReadOnlyList<string>? Needs, IReadOnlyList<string> WaitsFor, string? If, string? Description, int Line)
 {
+    /// <summary>Its <c>retry</c>; null when it has none.</summary>
+    public RetrySummary? Retry { get; init; }
+
+    /// <summary>For a matrix instance, its matrix step and values; null for other steps.</summary>
+    public MatrixSummary? Matrix { get; init; }
+
     /// <summary>Every step of a loaded DevFile, in file order.</summary>
     public static IReadOnlyList<StepSummary> ListOf(DevFile devFile)
     {
@@ -24,6 +30,10 @@ public sealed record StepSummary(string Name, string Plugin, IReadOnlyList<strin
             graph.Dependencies[step.Name],
             step.If?.Text,
             step.Description,
-            step.Location.Line)).ToList();
+            step.Location.Line)
+        {
+            Retry = RetrySummary.Of(step.Retry),
+            Matrix = MatrixSummary.Of(step.Matrix),
+        }).ToList();
     }
 }

@@ -23,7 +23,8 @@ public static partial class HtmlTimeline
         .lanes { position: relative; }
         .bar { position: absolute; height: 24px; border-radius: 4px; box-sizing: border-box; min-width: 3px; cursor: pointer; overflow: hidden; color: #fff;
                font-size: 12px; line-height: 24px; box-shadow: inset 0 0 0 1px rgba(0,0,0,.15); }
-        .bar span { padding: 0 6px; white-space: nowrap; }
+        .bar span { position: relative; padding: 0 6px; white-space: nowrap; }
+        .attempt { position: absolute; top: 0; bottom: 0; box-shadow: inset -2px 0 0 rgba(255,255,255,.7); }
         .bar:hover { filter: brightness(1.1); box-shadow: inset 0 0 0 2px rgba(0,0,0,.35); }
         .tip { position: absolute; z-index: 10; background: #1f2328; color: #fff; font-size: 12px; padding: 6px 8px; border-radius: 4px; white-space: pre; pointer-events: none; }
         .skipped { font-size: 13px; color: #59636e; }
@@ -51,7 +52,7 @@ public static partial class HtmlTimeline
           tip.hidden = true;
           document.body.appendChild(tip);
           chart.querySelectorAll('.bar').forEach(function (bar) {
-            bar.addEventListener('mouseenter', function () { tip.textContent = bar.getAttribute('data-tip'); tip.hidden = false; });
+            bar.addEventListener('mouseover', function (e) { tip.textContent = e.target.closest('[data-tip]').getAttribute('data-tip'); tip.hidden = false; });
             bar.addEventListener('mousemove', function (e) { tip.style.left = (e.pageX + 14) + 'px'; tip.style.top = (e.pageY + 14) + 'px'; });
             bar.addEventListener('mouseleave', function () { tip.hidden = true; });
             bar.addEventListener('click', function () {

@@ -88,7 +88,7 @@ public static partial class HtmlTimeline
             var tip = $"{bar.Step.Name} ({bar.Step.Plugin}): {name}\nstarted +{Ms(bar.StartMs)} ({Time(bar.Step.StartedAt)})\nfinished +{Ms(bar.EndMs)} ({Time(bar.Step.FinishedAt)})\ntook {Ms(bar.DurationMs)}";
             writer.WriteLine(
                 $"<div class=\"bar s-{name}\" id=\"bar-{bar.Index}\" data-step=\"{E(bar.Step.Name)}\" data-lane=\"{bar.Lane}\" data-start-ms=\"{N(bar.StartMs)}\" data-duration-ms=\"{N(bar.DurationMs)}\" data-details=\"step-{bar.Index}\""
-                + $" data-tip=\"{E(tip)}\" aria-label=\"{E(tip)}\" style=\"left:{N(Percent(bar.StartMs, span))}%;width:{N(width)}%;top:{bar.Lane * LanePixels}px\"><span>{E(bar.Step.Name)}</span></div>");
+                + $" data-tip=\"{E(tip)}\" aria-label=\"{E(tip)}\" style=\"left:{N(Percent(bar.StartMs, span))}%;width:{N(width)}%;top:{bar.Lane * LanePixels}px\">{Attempts(bar)}<span>{E(bar.Step.Name)}</span></div>");
         }
 
         writer.WriteLine("</div>");

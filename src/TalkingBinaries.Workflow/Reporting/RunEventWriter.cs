@@ -90,6 +90,27 @@ public sealed class RunEventWriter : RunObserver
         }, stepMember: true);
 
     /// <inheritdoc/>
+    public override void StepRetrying(StepDefinition step, StepAttempt attempt, TimeSpan delay)
+    {
+        // The attempt as the report's attempts[] entry has it (masked by the run), then what only this event knows.
+        var entry = JsonSerializer.SerializeToElement(attempt, ReportJsonContext.Default.StepAttempt);
+        Write("stepRetrying", step.Name, json =>
+        {
+            json.WriteString("plugin", step.Plugin);
+            CopyMembers(json, entry, except: null);
+            json.WriteNumber("delayMs", delay.TotalMilliseconds);
+            if (step.Retry is { } retry)
+            {
+                json.WriteNumber("maxAttempts", retry.Attempts);
+            }
+            else
+            {
+                json.WriteNull("maxAttempts");
+            }
+        });
+    }
+
+    /// <inheritdoc/>
     public override void StepFinished(StepDefinition step, StepReport report)
     {
         // The outputs first, as their own event, so a reader that wants only them need not take the step's whole entry.
