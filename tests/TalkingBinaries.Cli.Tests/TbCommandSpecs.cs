@@ -140,7 +140,7 @@ public sealed class TbCommandSpecs : IDisposable
         Assert.Equal(2, tb.ExitCode);
         Assert.Equal(
             $"tb: error: {path}:4:5: step 'hi' uses plugin 'ehco', which is not under 'plugins:' (declared: echo); did you mean 'echo'?\n"
-            + $"tb: error: {path}:6:5: unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error, if, executor, description, retry, matrix; did you mean 'parallel'?\n",
+            + $"tb: error: {path}:6:5: unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error, if, executor, description, retry, matrix, inputs, outputs; did you mean 'parallel'?\n",
             tb.Stderr);
         Assert.Equal(string.Empty, tb.Stdout);
     }

@@ -476,7 +476,7 @@ public sealed class DevFileLoaderSpecs
             """);
 
         Assert.Equal(new SourceLocation(DevFilePath, 6, 5), error.Location);
-        Assert.Equal("unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error, if, executor, description, retry, matrix; did you mean 'parallel'?", error.Message);
+        Assert.Equal("unknown key 'parralel' in a step; allowed: name, plugin, config, parallel, needs, timeout, continue_on_error, if, executor, description, retry, matrix, inputs, outputs; did you mean 'parallel'?", error.Message);
     }
 
     [Fact]
