@@ -137,7 +137,7 @@ public sealed class UpToDateSpecs : IDisposable
 
         var build = Step(second.Report, "build");
         Assert.Equal(StepStatus.Succeeded, build.Status);
-        Assert.Equal("rebuilt", build.Outputs["stdout"].GetString());
+        Assert.Equal("rebuilt", build.Outputs["stdout"].GetString()!.TrimEnd());
         Assert.Equal(["build", "build"], Runs());
     }
 
@@ -234,7 +234,7 @@ public sealed class UpToDateSpecs : IDisposable
                     BUILT: ${{ steps.build.outputs.stdout }}
                     FLAVOUR: ${{ vars.flavour }}
                   commands:
-                    - echo "$BUILT $FLAVOUR" >> seen
+                    - echo "$(echo $BUILT) $FLAVOUR" >> seen
             """;
 
         await RunAsync(steps);
@@ -242,7 +242,7 @@ public sealed class UpToDateSpecs : IDisposable
 
         Assert.Equal(StepStatus.UpToDate, Step(second.Report, "build").Status);
         Assert.Equal(StepStatus.UpToDate, Step(second.Report, "setter").Status);
-        Assert.Equal("built", Step(second.Report, "build").Outputs["stdout"].GetString());
+        Assert.Equal("built", Step(second.Report, "build").Outputs["stdout"].GetString()!.TrimEnd());
         Assert.Equal(["built vanilla", "built vanilla"], File.ReadAllLines(Path.Combine(_directory.FullName, "seen")));
     }
 
