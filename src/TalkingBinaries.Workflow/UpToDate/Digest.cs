@@ -25,9 +25,22 @@ internal static class Digest
         return Convert.ToHexStringLower(hash);
     }
 
-    /// <summary>The digest of named values: names in ordinal order, each value as its JSON text.</summary>
+    /// <summary>The digest of named values: names in ordinal order, each value as its compact JSON text.</summary>
     public static string Of(IEnumerable<KeyValuePair<string, JsonElement>> values) =>
-        Of(values.OrderBy(pair => pair.Key, StringComparer.Ordinal).SelectMany(pair => new[] { pair.Key, pair.Value.GetRawText() }));
+        Of(values.OrderBy(pair => pair.Key, StringComparer.Ordinal).SelectMany(pair => new[] { pair.Key, Compact(pair.Value) }));
+
+    /// <summary>The value written without whitespace.</summary>
+    /// <remarks>A value read back from the indented state file keeps its indentation in its raw text: digesting that would make what waits for an up-to-date step run again.</remarks>
+    private static string Compact(JsonElement value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            value.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>The digest of named digests (files, steps): names in ordinal order.</summary>
     public static string Of(IEnumerable<KeyValuePair<string, string>> values) =>

@@ -216,8 +216,25 @@ public sealed class FileGlob
 
     private static bool BracketsClose(string segment)
     {
-        // A class holds at least one character, so "[]]" is a class of ']'.
-        var open = segment.IndexOf('[', StringComparison.Ordinal);
-        return open < 0 || (open + 2 < segment.Length && segment.IndexOf(']', open + 2) > 0);
+        // Read as Class reads it: after '[' and an optional '!' or '^', the first character is in the class even when
+        // it is ']' (so "[]]" is a class of ']'); every '[' of the segment needs its ']'.
+        for (var i = 0; i < segment.Length; i++)
+        {
+            if (segment[i] != '[')
+            {
+                continue;
+            }
+
+            var first = i + 1 < segment.Length && segment[i + 1] is '!' or '^' ? i + 2 : i + 1;
+            var close = first + 1 < segment.Length ? segment.IndexOf(']', first + 1) : -1;
+            if (close < 0)
+            {
+                return false;
+            }
+
+            i = close;
+        }
+
+        return true;
     }
 }

@@ -36,7 +36,14 @@ public sealed class StateFile
         {
             using var stream = File.OpenRead(Path);
             var contents = JsonSerializer.Deserialize(stream, UpToDateJsonContext.Default.StateFileContents);
-            return contents is { Version: FormatVersion } ? new Dictionary<string, StepRecord>(contents.Steps, StringComparer.Ordinal) : new(StringComparer.Ordinal);
+            if (contents is not { Version: FormatVersion, Steps: { } steps })
+            {
+                return new(StringComparer.Ordinal);
+            }
+
+            // A record with a part missing ("inputs": null) is no record: the step runs, and tb does not fail on it.
+            return steps.Where(pair => pair.Value is { Inputs: not null, Needs: not null, Files: not null, Outputs: not null, SetVariables: not null })
+                .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
