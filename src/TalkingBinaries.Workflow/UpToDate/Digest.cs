@@ -54,8 +54,17 @@ internal static class Digest
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            using var stream = new FileStream(Path.Combine(directory, path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-            hashes[path] = Convert.ToHexStringLower(SHA256.HashData(stream));
+            var full = Path.Combine(directory, path);
+            try
+            {
+                using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                hashes[path] = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+            catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException && new FileInfo(full).LinkTarget is { } target)
+            {
+                // A dangling symbolic link: where it points is all there is to it.
+                hashes[path] = Of(["dangling link", target]);
+            }
         }
 
         return hashes;
