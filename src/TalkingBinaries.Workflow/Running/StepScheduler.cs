@@ -3,7 +3,6 @@ using System.Diagnostics;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Expressions;
 using TalkingBinaries.Workflow.Reporting;
-using TalkingBinaries.Workflow.UpToDate;
 
 namespace TalkingBinaries.Workflow.Running;
 
@@ -125,44 +124,12 @@ internal sealed partial class StepScheduler(
             return SetupFailed(step, exception);
         }
 
-        UpToDateCheck? check = null;
-        if (step.Tracked && upToDate is not null)
-        {
-            var checkedAt = DateTimeOffset.UtcNow;
-            var checking = Stopwatch.StartNew();
-            try
-            {
-                check = upToDate.Check(step, config);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                return SetupFailed(step, new StepSetupException(step.Location, $"cannot read the step's inputs or outputs: {exception.Message}"));
-            }
-
-            if (check.UpToDate)
-            {
-                return UpToDate(step, check.Previous!, checkedAt, checking.Elapsed);
-            }
-        }
-
-        var report = await RunCheckedStepAsync(step, config, timeout).ConfigureAwait(false);
-        return check is not null && upToDate!.Record(step, check, report) is { } note
-            ? report with { Note = report.Note is null ? note : $"{report.Note}; {note}" }
-            : report;
+        return step.Tracked && upToDate is not null
+            ? await RunTrackedAsync(step, upToDate, config, timeout).ConfigureAwait(false)
+            : await RunPluginAsync(step, config, timeout).ConfigureAwait(false);
     }
 
-    /// <summary>An up-to-date step: not run; what it set and gave when it last ran is given again.</summary>
-    private StepReport UpToDate(StepDefinition step, StepRecord record, DateTimeOffset checkedAt, TimeSpan checking)
-    {
-        foreach (var (name, value) in record.SetVariables)
-        {
-            router.Restore(step, name, value);
-        }
-
-        return new StepOutcome(StepStatus.UpToDate, null) { Outputs = record.Outputs }.ToReport(step, checkedAt, checking);
-    }
-
-    private async Task<StepReport> RunCheckedStepAsync(StepDefinition step, System.Text.Json.JsonElement config, TimeSpan? timeout)
+    private async Task<StepReport> RunPluginAsync(StepDefinition step, System.Text.Json.JsonElement config, TimeSpan? timeout)
     {
         var parallel = _placement.Place(step);
 
