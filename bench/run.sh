@@ -13,8 +13,9 @@ if $quick; then runs=3 step_runs=3 steps=100 megabytes=10; else runs=20 step_run
 [ -x dist/tb ] || ./build.sh > /dev/null
 harness() { /usr/bin/python3 bench/harness.py "$@"; }
 ratio() { echo "scale=3; $1 / $2" | bc | sed 's/^\./0./; s/^-\./-0./'; }
-# Two commands in alternation, one run of each per round (harness.py, paired): sets $1 and $2's variables.
-pair() { local got; got=$(harness pair "${@:3}"); read -r "$1" "$2" <<< "$got"; }
+# Two commands in alternation, one run of each per round (harness.py, paired): sets the variables named $1 and $2 to
+# their median wall times, and $1_cpu and $2_cpu to their median CPU times (children included).
+pair() { local got; got=$(harness pair "${@:3}"); read -r "$1" "$2" "$1_cpu" "$2_cpu" <<< "$got"; }
 
 prototype="${TB_PROTOTYPE:-../shared/seed/prototype}"
 if [ -x "$prototype/dist/program" ] && [ -x "$prototype/dist/plugin-echo" ] && [ -f "$prototype/DevFile" ]; then
@@ -44,7 +45,8 @@ if [ -n "$prototype" ]; then
     exit 1
   fi
   pair root proto_root "$runs" . "$PWD/dist/tb run" "$prototype" "$prototype/dist/program"
-  row "2. root DevFile: \`tb run\`" "$root ms" "Go prototype (\`dist/program\` on its DevFile) $proto_root ms; paired runs" "$(ratio "$root" "$proto_root") x (goal 0.8 x)"
+  # CPU time too (tb, its plugins and their commands): on a loaded machine a run that needs more CPU falls further behind.
+  row "2. root DevFile: \`tb run\`" "$root ms ($root_cpu ms CPU)" "Go prototype (\`dist/program\` on its DevFile) $proto_root ms ($proto_root_cpu ms CPU); paired runs" "$(ratio "$root" "$proto_root") x (goal 0.8 x); CPU $(ratio "$root_cpu" "$proto_root_cpu") x"
   pair echo_start proto_echo_start "$runs" --plugin - "dist/plugin-echo" - "$prototype/dist/plugin-echo"
   row "2b. \`dist/plugin-echo\`, empty stdin" "$echo_start ms" "Go prototype's echo plugin $proto_echo_start ms; paired runs" "$(ratio "$echo_start" "$proto_echo_start") x"
 fi
@@ -104,10 +106,9 @@ row "7. tb peak RSS, $steps warm steps" "$((steps_rss / 1024)) MB (target 40 MB)
 
 # 8. Loading and checking a long DevFile (it was once quadratic in the number of steps); --no-probe, so no plugin's
 # start-up is counted.
-load_many=$(harness wall "$runs" - dist/tb validate --no-probe -f "$work/DevFile.warm")
-load_root=$(harness wall "$runs" . dist/tb validate --no-probe)
+pair load_many load_root "$runs" - "dist/tb validate --no-probe -f $work/DevFile.warm" . "dist/tb validate --no-probe"
 per_step=$(echo "scale=2; ($load_many - $load_root) * 1000 / ($steps - 2)" | bc | sed 's/^\./0./; s/^-\./-0./')
-row "8. \`tb validate\` of the $steps-step DevFile" "$load_many ms ($per_step µs a step more)" "root DevFile (2 steps) $load_root ms" "$(ratio "$load_many" "$load_root") x"
+row "8. \`tb validate\` of the $steps-step DevFile" "$load_many ms ($per_step µs a step more)" "root DevFile (2 steps) $load_root ms; paired runs" "$(ratio "$load_many" "$load_root") x"
 
 # 9. The root DevFile with its plugins pinned in a lock file: the hashes come from the cache, not from reading the plugins.
 for variant in plain locked; do
@@ -115,10 +116,9 @@ for variant in plain locked; do
 done
 export XDG_CACHE_HOME="$work/cache"
 dist/tb lock -f "$work/locked/DevFile" > /dev/null
-locked=$(harness wall "$runs" "$work/locked" "$PWD/dist/tb" run)
-plain=$(harness wall "$runs" "$work/plain" "$PWD/dist/tb" run)
+pair locked plain "$runs" "$work/locked" "$PWD/dist/tb run" "$work/plain" "$PWD/dist/tb run"
 unset XDG_CACHE_HOME
-row "9. root DevFile, plugins checked against DevFile.lock" "$locked ms" "no lock file $plain ms" "$(ratio "$locked" "$plain") x"
+row "9. root DevFile, plugins checked against DevFile.lock" "$locked ms" "no lock file $plain ms; paired runs" "$(ratio "$locked" "$plain") x"
 
 # 10. Warm steps through Slurm (srun and the relay on the node; docs/cluster.md) next to the same steps run here.
 if sinfo -h -o %T 2> /dev/null | grep -qE 'idle|mixed|allocated'; then
