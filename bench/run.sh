@@ -13,9 +13,8 @@ if $quick; then runs=3 step_runs=3 steps=100 megabytes=10; else runs=20 step_run
 [ -x dist/tb ] || ./build.sh > /dev/null
 harness() { /usr/bin/python3 bench/harness.py "$@"; }
 ratio() { echo "scale=3; $1 / $2" | bc | sed 's/^\./0./; s/^-\./-0./'; }
-# Two commands in alternation, one run of each per round (harness.py, paired): sets the variables named $1 and $2 to
-# their median wall times, and $1_cpu and $2_cpu to their median CPU times (children included).
-pair() { local got; got=$(harness pair "${@:3}"); read -r "$1" "$2" "$1_cpu" "$2_cpu" <<< "$got"; }
+# `harness pair`: two commands in alternation, one run of each per round; prints the median wall times of the first and
+# the second, then their median CPU times (children included).
 
 prototype="${TB_PROTOTYPE:-../shared/seed/prototype}"
 if [ -x "$prototype/dist/program" ] && [ -x "$prototype/dist/plugin-echo" ] && [ -f "$prototype/DevFile" ]; then
@@ -31,7 +30,8 @@ rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 |"); echo "  $1: $2 (baseline $3, ratio $4)" >&2; }
 
 # 1. Host start-up.
-pair tb_start true_start "$runs" - "dist/tb --version" - /bin/true
+paired=$(harness pair "$runs" - "dist/tb --version" - /bin/true)
+read -r tb_start true_start _ _ <<< "$paired"
 row "1. start-up: \`tb --version\`" "$tb_start ms" "\`/bin/true\` $true_start ms; paired runs" "$(ratio "$tb_start" "$true_start") x"
 
 # 2. The root DevFile against the Go prototype running its own DevFile from its folder, paired runs. The root DevFile
@@ -44,10 +44,12 @@ if [ -n "$prototype" ]; then
     echo "bench/run.sh: figure 2: DevFile and $prototype/DevFile differ beyond comments; make them the same steps" >&2
     exit 1
   fi
-  pair root proto_root "$runs" . "$PWD/dist/tb run" "$prototype" "$prototype/dist/program"
+  paired=$(harness pair "$runs" . "$PWD/dist/tb run" "$prototype" "$prototype/dist/program")
+  read -r root proto_root root_cpu proto_root_cpu <<< "$paired"
   # CPU time too (tb, its plugins and their commands): on a loaded machine a run that needs more CPU falls further behind.
   row "2. root DevFile: \`tb run\`" "$root ms ($root_cpu ms CPU)" "Go prototype (\`dist/program\` on its DevFile) $proto_root ms ($proto_root_cpu ms CPU); paired runs" "$(ratio "$root" "$proto_root") x (goal 0.8 x); CPU $(ratio "$root_cpu" "$proto_root_cpu") x"
-  pair echo_start proto_echo_start "$runs" --plugin - "dist/plugin-echo" - "$prototype/dist/plugin-echo"
+  paired=$(harness pair "$runs" --plugin - "dist/plugin-echo" - "$prototype/dist/plugin-echo")
+  read -r echo_start proto_echo_start _ _ <<< "$paired"
   row "2b. \`dist/plugin-echo\`, empty stdin" "$echo_start ms" "Go prototype's echo plugin $proto_echo_start ms; paired runs" "$(ratio "$echo_start" "$proto_echo_start") x"
 fi
 
@@ -84,7 +86,8 @@ row "4. $steps steps: warm echo" "$warm_steady steps/s once warm ($warm_rate ove
   for i in 1 2 3 4 5 6 7 8; do printf '  - name: sleep%s\n    plugin: shell\n    parallel: true\n    config: { commands: ["sleep 0.2"] }\n' "$i"; done
 } > "$work/DevFile.parallel"
 # The baseline: the same eight commands started together by bash, which waits for them all.
-pair parallel sleeps "$runs" - "dist/tb run -f $work/DevFile.parallel -j 8" - "bash -c 'for i in 1 2 3 4 5 6 7 8; do sleep 0.2 & done; wait'"
+paired=$(harness pair "$runs" - "dist/tb run -f $work/DevFile.parallel -j 8" - "bash -c 'for i in 1 2 3 4 5 6 7 8; do sleep 0.2 & done; wait'")
+read -r parallel sleeps _ _ <<< "$paired"
 row "5. 8 x 200 ms steps at \`-j 8\`" "$parallel ms (target within 15% of 200 ms)" "the 8 \`sleep 0.2\` in parallel under bash $sleeps ms; paired runs" "$(ratio "$parallel" "$sleeps") x"
 
 # 6. Log relay: a plugin writes MEGABYTES of stderr as fast as it can.
@@ -106,7 +109,8 @@ row "7. tb peak RSS, $steps warm steps" "$((steps_rss / 1024)) MB (target 40 MB)
 
 # 8. Loading and checking a long DevFile (it was once quadratic in the number of steps); --no-probe, so no plugin's
 # start-up is counted.
-pair load_many load_root "$runs" - "dist/tb validate --no-probe -f $work/DevFile.warm" . "dist/tb validate --no-probe"
+paired=$(harness pair "$runs" - "dist/tb validate --no-probe -f $work/DevFile.warm" . "dist/tb validate --no-probe")
+read -r load_many load_root _ _ <<< "$paired"
 per_step=$(echo "scale=2; ($load_many - $load_root) * 1000 / ($steps - 2)" | bc | sed 's/^\./0./; s/^-\./-0./')
 row "8. \`tb validate\` of the $steps-step DevFile" "$load_many ms ($per_step µs a step more)" "root DevFile (2 steps) $load_root ms; paired runs" "$(ratio "$load_many" "$load_root") x"
 
@@ -116,7 +120,8 @@ for variant in plain locked; do
 done
 export XDG_CACHE_HOME="$work/cache"
 dist/tb lock -f "$work/locked/DevFile" > /dev/null
-pair locked plain "$runs" "$work/locked" "$PWD/dist/tb run" "$work/plain" "$PWD/dist/tb run"
+paired=$(harness pair "$runs" "$work/locked" "$PWD/dist/tb run" "$work/plain" "$PWD/dist/tb run")
+read -r locked plain _ _ <<< "$paired"
 unset XDG_CACHE_HOME
 row "9. root DevFile, plugins checked against DevFile.lock" "$locked ms" "no lock file $plain ms; paired runs" "$(ratio "$locked" "$plain") x"
 
