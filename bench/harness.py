@@ -3,7 +3,7 @@
 
 Every figure is a median of repeated runs; baselines are measured in the same invocation, side by side.
 """
-import datetime, json, os, resource, statistics, subprocess, sys, time
+import datetime, json, os, resource, shlex, statistics, subprocess, sys, time
 
 COOKIE = {"TALKING_BINARIES_PLUGIN": "9c1e6f2a-talking-binaries"}
 
@@ -19,6 +19,33 @@ def wall(command, runs, cwd=None):
             sys.exit(f"{command} exited with {done.returncode}")
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return statistics.median(times), rss
+
+
+def paired(runs, first, second, env=None):
+    """Median wall and CPU times (ms) of two commands, each a (cwd, argv) pair, run in alternation with empty stdin.
+
+    One run of each per round, the order swapped every round, after one untimed run of each: both see the same
+    load and the same warm caches, so their ratio holds on a machine whose absolute times drift."""
+    def once(cwd, command):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        # wait4's usage counts the process and every descendant it waited for: a run's plugins and their commands.
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = (time.perf_counter() - start) * 1000
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"{command} (in {cwd or '.'}) exited with {os.waitstatus_to_exitcode(status)}")
+        return elapsed, (usage.ru_utime + usage.ru_stime) * 1000
+
+    once(*first), once(*second)
+    times, cpu = ([], []), ([], [])
+    for round in range(runs):
+        order = (0, 1) if round % 2 == 0 else (1, 0)
+        for which in order:
+            elapsed, used = once(*(first, second)[which])
+            times[which].append(elapsed)
+            cpu[which].append(used)
+    return tuple(statistics.median(t) for t in times + cpu)
 
 
 def peak_rss(command, cwd=None):
@@ -62,6 +89,16 @@ if __name__ == "__main__":
         runs, cwd, command = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
         median, _ = wall(command, runs, cwd if cwd != "-" else None)
         print(f"{median:.3f}")
+    elif verb == "pair":
+        # pair RUNS [--plugin] CWD1 'COMMAND 1' CWD2 'COMMAND 2': on one line, the medians of the wall times of the
+        # first and the second, then of their CPU times (user and system, children included). --plugin sets the cookie
+        # a plugin of this project wants, so that it starts as under tb instead of refusing at once.
+        runs, rest = int(sys.argv[2]), sys.argv[3:]
+        env = None
+        if rest[0] == "--plugin":
+            env, rest = {**os.environ, **COOKIE}, rest[1:]
+        commands = [(cwd if cwd != "-" else None, shlex.split(command)) for cwd, command in (rest[0:2], rest[2:4])]
+        print(" ".join(f"{value:.3f}" for value in paired(runs, *commands, env=env)))
     elif verb == "rss":
         print(peak_rss(sys.argv[3:], sys.argv[2] if sys.argv[2] != "-" else None))
     elif verb == "direct":

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark suite: every figure next to its baseline, medians of repeated runs, measured side by side in one
-# invocation. Writes the table to bench/results.md with the date and the machine.
+# invocation (absolute times differ several-fold between machines, so a constant is no baseline; targets are remarks).
+# Writes the table to bench/results.md with the date and the machine.
 # Usage: bench/run.sh [--quick]   (--quick: small sizes, few runs, no file written: it only proves the suite works)
+# TB_PROTOTYPE: the folder of the built Go prototype (dist/program, dist/plugin-echo, dist/plugin-shell and its
+# DevFile), the baseline of figures 2 and 2b; by default ../shared/seed/prototype from the repository's root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false
@@ -10,6 +13,16 @@ if $quick; then runs=3 step_runs=3 steps=100 megabytes=10; else runs=20 step_run
 [ -x dist/tb ] || ./build.sh > /dev/null
 harness() { /usr/bin/python3 bench/harness.py "$@"; }
 ratio() { echo "scale=3; $1 / $2" | bc | sed 's/^\./0./; s/^-\./-0./'; }
+# `harness pair`: two commands in alternation, one run of each per round; prints the median wall times of the first and
+# the second, then their median CPU times (children included).
+
+prototype="${TB_PROTOTYPE:-../shared/seed/prototype}"
+if [ -x "$prototype/dist/program" ] && [ -x "$prototype/dist/plugin-echo" ] && [ -f "$prototype/DevFile" ]; then
+  prototype=$(cd "$prototype" && pwd)
+else
+  echo "bench/run.sh: no built Go prototype at $prototype (set TB_PROTOTYPE to its folder): figures 2 and 2b skipped" >&2
+  prototype=""
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -17,13 +30,28 @@ rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 |"); echo "  $1: $2 (baseline $3, ratio $4)" >&2; }
 
 # 1. Host start-up.
-tb_start=$(harness wall "$runs" - dist/tb --version)
-true_start=$(harness wall "$runs" - /bin/true)
-row "1. start-up: \`tb --version\`" "$tb_start ms" "\`/bin/true\` $true_start ms" "$(ratio "$tb_start" "$true_start") x"
+paired=$(harness pair "$runs" - "dist/tb --version" - /bin/true)
+read -r tb_start true_start _ _ <<< "$paired"
+row "1. start-up: \`tb --version\`" "$tb_start ms" "\`/bin/true\` $true_start ms; paired runs" "$(ratio "$tb_start" "$true_start") x"
 
-# 2. The root DevFile (the Go prototype's own).
-root=$(harness wall "$runs" . dist/tb run)
-row "2. root DevFile: \`tb run\` wall time" "$root ms" "Go prototype 7.3 ms (ORIGINAL.md)" "$(ratio "$root" 7.3) x"
+# 2. The root DevFile against the Go prototype running its own DevFile from its folder, paired runs. The root DevFile
+# is the prototype's with other comments: the same plugins, steps and configs (say_hi: echo "hello world";
+# say_hi_via_bash: shell, two `echo -n`), which the check below holds to, comments and blank lines aside.
+# 2b. Each one's echo plugin started with empty stdin: it starts, reads end of input, and exits.
+if [ -n "$prototype" ]; then
+  steps_of() { sed -e 's/[[:space:]]*#.*$//' -e 's/[[:space:]]*$//' "$1" | grep -v '^$'; }
+  if ! diff <(steps_of DevFile) <(steps_of "$prototype/DevFile") > /dev/null; then
+    echo "bench/run.sh: figure 2: DevFile and $prototype/DevFile differ beyond comments; make them the same steps" >&2
+    exit 1
+  fi
+  paired=$(harness pair "$runs" . "$PWD/dist/tb run" "$prototype" "$prototype/dist/program")
+  read -r root proto_root root_cpu proto_root_cpu <<< "$paired"
+  # CPU time too (tb, its plugins and their commands): on a loaded machine a run that needs more CPU falls further behind.
+  row "2. root DevFile: \`tb run\`" "$root ms ($root_cpu ms CPU)" "Go prototype (\`dist/program\` on its DevFile) $proto_root ms ($proto_root_cpu ms CPU); paired runs" "$(ratio "$root" "$proto_root") x (goal 0.8 x); CPU $(ratio "$root_cpu" "$proto_root_cpu") x"
+  paired=$(harness pair "$runs" --plugin - "dist/plugin-echo" - "$prototype/dist/plugin-echo")
+  read -r echo_start proto_echo_start _ _ <<< "$paired"
+  row "2b. \`dist/plugin-echo\`, empty stdin" "$echo_start ms" "Go prototype's echo plugin $proto_echo_start ms; paired runs" "$(ratio "$echo_start" "$proto_echo_start") x"
+fi
 
 # 3 and 4. Many echo steps: warm and one process per step; host overhead per step against a direct driver.
 for mode in warm oneshot; do
@@ -46,19 +74,21 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 host_step=$(median < "$work/warm.step")
 direct_step=$(harness direct dist/plugin-echo "$steps")
 overhead=$(echo "scale=4; $host_step - $direct_step" | bc | sed 's/^\./0./; s/^-\./-0./')
-row "3. host overhead per step (warm echo)" "$overhead ms" "target 0.1 ms (step $host_step ms via tb, $direct_step ms direct)" "$(ratio "$overhead" 0.1) x"
+row "3. a warm echo step through tb" "$host_step ms ($overhead ms host overhead; target ≤ 0.1 ms)" "step/run sent straight to the plugin $direct_step ms" "$(ratio "$host_step" "$direct_step") x"
 warm_rate=$(median < "$work/warm.rate")
 warm_steady=$(median < "$work/warm.steady")
 cold_rate=$(median < "$work/oneshot.rate")
-row "4. $steps steps: warm echo" "$warm_steady steps/s once warm ($warm_rate over the whole run, with the plugin's start and stop)" "one process per step $cold_rate steps/s (whole run); target 20000" "$(ratio "$warm_rate" "$cold_rate") x one-shot (whole runs)"
+row "4. $steps steps: warm echo" "$warm_steady steps/s once warm ($warm_rate over the whole run, with the plugin's start and stop)" "one process per step $cold_rate steps/s (whole run); target 20000 steps/s once warm" "$(ratio "$warm_rate" "$cold_rate") x one-shot (whole runs)"
 
 # 5. Parallel efficiency: 8 steps of 200 ms at -j 8.
 {
   printf 'plugins:\n  - ref: shell\n    path: %s/dist/plugin-shell\nsteps:\n' "$PWD"
   for i in 1 2 3 4 5 6 7 8; do printf '  - name: sleep%s\n    plugin: shell\n    parallel: true\n    config: { commands: ["sleep 0.2"] }\n' "$i"; done
 } > "$work/DevFile.parallel"
-parallel=$(harness wall "$runs" - dist/tb run -f "$work/DevFile.parallel" -j 8)
-row "5. 8 x 200 ms steps at \`-j 8\`" "$parallel ms" "ideal 200 ms; target within 15%" "$(ratio "$parallel" 200) x"
+# The baseline: the same eight commands started together by bash, which waits for them all.
+paired=$(harness pair "$runs" - "dist/tb run -f $work/DevFile.parallel -j 8" - "bash -c 'for i in 1 2 3 4 5 6 7 8; do sleep 0.2 & done; wait'")
+read -r parallel sleeps _ _ <<< "$paired"
+row "5. 8 x 200 ms steps at \`-j 8\`" "$parallel ms (target within 15% of 200 ms)" "the 8 \`sleep 0.2\` in parallel under bash $sleeps ms; paired runs" "$(ratio "$parallel" "$sleeps") x"
 
 # 6. Log relay: a plugin writes MEGABYTES of stderr as fast as it can.
 printf 'plugins:\n  - ref: flood\n    path: %s/bench/plugins/stderr-flood\nsteps:\n  - name: flood\n    plugin: flood\n    config: { mb: %d }\n' "$PWD" "$megabytes" > "$work/DevFile.flood"
@@ -66,18 +96,23 @@ dist/tb run -f "$work/DevFile.flood" --report "$work/flood.json" > /dev/null
 flood_ms=$(harness report "$work/flood.json" duration)
 relay=$(echo "scale=1; $megabytes * 1000 / $flood_ms" | bc)
 flood_rss=$(harness rss - dist/tb run -f "$work/DevFile.flood")
-row "6. log relay, $megabytes MB of stderr" "$relay MB/s, tb peak RSS $((flood_rss / 1024)) MB" "target 100 MB/s and 40 MB" "$(ratio "$relay" 100) x"
+# The baseline: the plugin's own writer (yes | head -c) into a pipe that cat drains, with no relay in between.
+pipe_ms=$(harness wall "$runs" - bash -c "yes $(printf 'x%.0s' {1..99}) | head -c $((megabytes * 1024 * 1024)) | cat > /dev/null")
+pipe=$(echo "scale=1; $megabytes * 1000 / $pipe_ms" | bc)
+row "6. log relay, $megabytes MB of stderr" "$relay MB/s, tb peak RSS $((flood_rss / 1024)) MB (targets 100 MB/s, 40 MB)" "the same bytes through a plain pipe $pipe MB/s" "$(ratio "$relay" "$pipe") x"
 
 # 7. Peak RSS of tb on the many-step run.
+# The baseline: tb's peak RSS on the root DevFile (2 steps), so the ratio is what the steps add.
 steps_rss=$(harness rss - dist/tb run -f "$work/DevFile.warm")
-row "7. tb peak RSS, $steps warm steps" "$((steps_rss / 1024)) MB" "target 40 MB" "$(ratio "$steps_rss" 40960) x"
+root_rss=$(harness rss . dist/tb run)
+row "7. tb peak RSS, $steps warm steps" "$((steps_rss / 1024)) MB (target 40 MB)" "root DevFile (2 steps) $((root_rss / 1024)) MB" "$(ratio "$steps_rss" "$root_rss") x"
 
 # 8. Loading and checking a long DevFile (it was once quadratic in the number of steps); --no-probe, so no plugin's
 # start-up is counted.
-load_many=$(harness wall "$runs" - dist/tb validate --no-probe -f "$work/DevFile.warm")
-load_root=$(harness wall "$runs" . dist/tb validate --no-probe)
+paired=$(harness pair "$runs" - "dist/tb validate --no-probe -f $work/DevFile.warm" . "dist/tb validate --no-probe")
+read -r load_many load_root _ _ <<< "$paired"
 per_step=$(echo "scale=2; ($load_many - $load_root) * 1000 / ($steps - 2)" | bc | sed 's/^\./0./; s/^-\./-0./')
-row "8. \`tb validate\` of the $steps-step DevFile" "$load_many ms ($per_step µs a step more)" "root DevFile (2 steps) $load_root ms" "$(ratio "$load_many" "$load_root") x"
+row "8. \`tb validate\` of the $steps-step DevFile" "$load_many ms ($per_step µs a step more)" "root DevFile (2 steps) $load_root ms; paired runs" "$(ratio "$load_many" "$load_root") x"
 
 # 9. The root DevFile with its plugins pinned in a lock file: the hashes come from the cache, not from reading the plugins.
 for variant in plain locked; do
@@ -85,10 +120,10 @@ for variant in plain locked; do
 done
 export XDG_CACHE_HOME="$work/cache"
 dist/tb lock -f "$work/locked/DevFile" > /dev/null
-locked=$(harness wall "$runs" "$work/locked" "$PWD/dist/tb" run)
-plain=$(harness wall "$runs" "$work/plain" "$PWD/dist/tb" run)
+paired=$(harness pair "$runs" "$work/locked" "$PWD/dist/tb run" "$work/plain" "$PWD/dist/tb run")
+read -r locked plain _ _ <<< "$paired"
 unset XDG_CACHE_HOME
-row "9. root DevFile, plugins checked against DevFile.lock" "$locked ms" "no lock file $plain ms" "$(ratio "$locked" "$plain") x"
+row "9. root DevFile, plugins checked against DevFile.lock" "$locked ms" "no lock file $plain ms; paired runs" "$(ratio "$locked" "$plain") x"
 
 # 10. Warm steps through Slurm (srun and the relay on the node; docs/cluster.md) next to the same steps run here.
 if sinfo -h -o %T 2> /dev/null | grep -qE 'idle|mixed|allocated'; then
@@ -151,7 +186,9 @@ if ! $quick; then
     echo "# Benchmark results"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB;"
-    echo "medians of $runs runs ($step_runs for the step runs, $fresh_runs for figure 11) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD)."
+    echo "medians of $runs runs ($step_runs for the step runs, $fresh_runs for figure 11) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD);"
+    echo "every baseline measured in the same run; \"paired runs\" alternate the two commands, one of each per round."
+    [ -n "$prototype" ] || echo "No built Go prototype was found (TB_PROTOTYPE): figures 2 and 2b are missing."
     echo
     echo "$table"
     echo
