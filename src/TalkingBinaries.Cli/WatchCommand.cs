@@ -114,7 +114,12 @@ internal static class WatchCommand
 
                 try
                 {
-                    changes = await watcher.NextAsync(interruption.Stop);
+                    // Inputs changed meanwhile run nothing: the DevFile on disk is not the one loaded.
+                    do
+                    {
+                        changes = await watcher.NextAsync(interruption.Stop);
+                    }
+                    while (!changes.Contains(Path.GetFileName(devFile.Path)));
                 }
                 catch (OperationCanceledException)
                 {

@@ -171,7 +171,8 @@ public sealed class InputWatcher : IDisposable
             return;
         }
 
-        if (path.StartsWith(_state, StringComparison.Ordinal) || _steps.Any(step => step.OutputFiles?.Contains(_devFile.Directory, path) == true))
+        // .tb itself too: the first run creating it is a write of the run, as is everything in it.
+        if ((path + Path.DirectorySeparatorChar).StartsWith(_state, StringComparison.Ordinal) || _steps.Any(step => step.OutputFiles?.Contains(_devFile.Directory, path) == true))
         {
             return;
         }
