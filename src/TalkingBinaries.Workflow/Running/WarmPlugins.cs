@@ -52,18 +52,6 @@ public sealed class WarmPlugins : IAsyncDisposable
         }
     }
 
-    /// <summary>The ids of the processes kept warm now.</summary>
-    public IReadOnlyList<int> Pids
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _pools.Values.SelectMany(entry => entry.Pool.Pids)];
-            }
-        }
-    }
-
     /// <summary>Stops every process gracefully, cut short by <paramref name="forcefulCancellationToken"/>; returns when all are gone.</summary>
     public async Task StopAsync(CancellationToken forcefulCancellationToken = default)
     {

@@ -96,16 +96,6 @@ public sealed class InputWatcher : IDisposable
         }
     }
 
-    /// <summary>Forgets the changes seen so far, e.g. those made while a run that saw them was starting.</summary>
-    public void Clear()
-    {
-        lock (_lock)
-        {
-            _changed.Clear();
-            _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
