@@ -42,7 +42,9 @@ public sealed partial class TbLiveSpecs : IDisposable
         Assert.Matches(LiveRow(), bytes);
         Assert.Contains("━━━━━━━━━━━━━━━━━━━━", bytes, StringComparison.Ordinal);
         var lastRow = during.TrimEnd().Split('\n')[^1];
-        Assert.Matches(@"^\[slow\] +\d+\.\d s [━─]{20} +(25|50)% part (1|2) of 4$", lastRow);
+
+        // The screen is read after "part 2" shows; on a loaded machine part 3 may have come by then (CI flaked at 75%).
+        Assert.Matches(@"^\[slow\] +\d+\.\d s [━─]{20} +(25|50|75)% part (1|2|3) of 4$", lastRow);
 
         // At the end: the status line where the row was, the summary, no row left, the cursor shown again.
         Assert.Matches(@"\[slow\] succeeded \(binary execution time", final);
