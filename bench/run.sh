@@ -25,7 +25,8 @@ else
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'XDG_RUNTIME_DIR="$work/xdg" dist/tb server stop > /dev/null; rm -rf "$work"' EXIT
+mkdir -m 700 "$work/xdg"
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 |"); echo "  $1: $2 (baseline $3, ratio $4)" >&2; }
 
@@ -48,6 +49,12 @@ if [ -n "$prototype" ]; then
   read -r root proto_root root_cpu proto_root_cpu <<< "$paired"
   # CPU time too (tb, its plugins and their commands): on a loaded machine a run that needs more CPU falls further behind.
   row "2. root DevFile: \`tb run\`" "$root ms ($root_cpu ms CPU)" "Go prototype (\`dist/program\` on its DevFile) $proto_root ms ($proto_root_cpu ms CPU); paired runs" "$(ratio "$root" "$proto_root") x (goal 0.8 x); CPU $(ratio "$root_cpu" "$proto_root_cpu") x"
+  # The same through the tb server (docs/server.md), a server of this suite's own, started by its first run: the
+  # client's time, start to exit (the server's CPU is not the client's, so no CPU figure).
+  served="env XDG_RUNTIME_DIR=$work/xdg $PWD/dist/tb run --server"
+  paired=$(harness pair "$runs" . "$served" "$prototype" "$prototype/dist/program")
+  read -r root_served proto_served _ _ <<< "$paired"
+  row "2s. root DevFile: \`tb run --server\` (warm plugins kept between runs)" "$root_served ms" "Go prototype $proto_served ms; paired runs" "$(ratio "$root_served" "$proto_served") x (goal 0.8 x; the default mode, figure 2: $(ratio "$root" "$proto_root") x)"
   paired=$(harness pair "$runs" --plugin - "dist/plugin-echo" - "$prototype/dist/plugin-echo")
   read -r echo_start proto_echo_start _ _ <<< "$paired"
   row "2b. \`dist/plugin-echo\`, empty stdin" "$echo_start ms" "Go prototype's echo plugin $proto_echo_start ms; paired runs" "$(ratio "$echo_start" "$proto_echo_start") x"
@@ -176,6 +183,14 @@ forced=$(median < "$work/fresh.force")
 fresh_step=$(echo "scale=1; $fresh * 1000 / $steps" | bc | sed 's/^\./0./')
 row "11. $steps shell steps wholly up to date: \`tb run\`" "$fresh ms ($fresh_step µs a step)" "full run (\`--force\`) $forced ms; medians of $fresh_runs interleaved rounds" "$(ratio "$fresh" "$forced") x"
 
+# 12. A development loop: 20 consecutive runs of the root DevFile, each a new `tb run`, without and with the tb server
+# (its own, stopped first so the loop starts it: its start-up is in the figure).
+if $quick; then loops=1; else loops=5; fi
+loop() { printf 'for i in $(seq 20); do %s > /dev/null; done' "$1"; }
+paired=$(harness pair "$loops" . "bash -c '$(loop "$PWD/dist/tb run")'" . "bash -c 'XDG_RUNTIME_DIR=$work/xdg $PWD/dist/tb server stop > /dev/null; $(loop "XDG_RUNTIME_DIR=$work/xdg $PWD/dist/tb run --server")'")
+read -r loop_cold loop_served _ _ <<< "$paired"
+row "12. 20 consecutive \`tb run\` of the root DevFile, with the tb server (started by the first)" "$loop_served ms ($(echo "scale=2; $loop_served / 20" | bc) ms a run)" "without it $loop_cold ms ($(echo "scale=2; $loop_cold / 20" | bc) ms a run); medians of $loops paired rounds" "$(ratio "$loop_served" "$loop_cold") x"
+
 table=$(printf '| figure | measured | baseline | ratio |\n|---|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
 if ! $quick; then
@@ -186,7 +201,7 @@ if ! $quick; then
     echo "# Benchmark results"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB;"
-    echo "medians of $runs runs ($step_runs for the step runs, $fresh_runs for figure 11) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD);"
+    echo "medians of $runs runs ($step_runs for the step runs, $fresh_runs for figure 11, $loops for figure 12) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD);"
     echo "every baseline measured in the same run; \"paired runs\" alternate the two commands, one of each per round."
     [ -n "$prototype" ] || echo "No built Go prototype was found (TB_PROTOTYPE): figures 2 and 2b are missing."
     echo

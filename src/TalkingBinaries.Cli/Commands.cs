@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using TalkingBinaries.Hosting;
 using TalkingBinaries.Hosting.Discovery;
+using TalkingBinaries.Hosting.Integrity;
 using TalkingBinaries.Protocol.Messages;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Plugins;
@@ -16,7 +17,8 @@ internal static class Commands
 {
     public static async Task<int> RunAsync(RunArguments arguments)
     {
-        using var terminal = arguments.Events == EventsFile.StandardOutput ? EventsFile.HumanTerminal(arguments.NoColor) : Terminal.ForConsole(arguments.NoColor);
+        var invocation = arguments.Invocation;
+        using var terminal = arguments.Events == EventsFile.StandardOutput ? EventsFile.HumanTerminal(invocation, arguments.NoColor) : Terminal.For(invocation, arguments.NoColor);
         var grace = HostingOptions.Default.StopGrace;
         if (arguments.Grace is { } graceText && !Durations.TryParse(graceText, out grace, out var graceProblem))
         {
@@ -78,7 +80,7 @@ internal static class Commands
             return ExitCodes.UsageOrConfig;
         }
 
-        var locator = PluginLocator.ForCurrentProcess();
+        var locator = PluginLocator.For(invocation.Environment);
         if (!TryLoad(terminal, arguments.File, out var devFile) || !TryReadVariables(terminal, arguments, out var variables, out var secrets)
             || !TryLoadLock(terminal, devFile, out var lockFile))
         {
@@ -90,7 +92,7 @@ internal static class Commands
             return DiscoveryCommands.DryRun(terminal, devFile, arguments, locator, variables, secrets);
         }
 
-        using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"));
+        using var interruption = new Interruption(message => terminal.ErrorLine($"tb: {message}"), invocation.Signals);
 
         // A plugin from a package is installed on first need, before anything runs.
         if (await PackageInstalls.InstallMissingAsync(terminal, devFile, locator.Packages, interruption) is { } failed)
@@ -116,6 +118,9 @@ internal static class Commands
             Force = arguments.Force,
             Variables = variables,
             Secrets = secrets,
+            Environment = invocation.Environment,
+            Hashes = PluginHashes.ForUser(invocation.Environment),
+            WarmPlugins = invocation.WarmPlugins,
         };
         if (arguments.Watch)
         {
@@ -200,7 +205,7 @@ internal static class Commands
         devFile = null!;
         try
         {
-            var path = file ?? DevFileLocator.Find(Environment.CurrentDirectory);
+            var path = file ?? DevFileLocator.Find(terminal.Invocation.WorkingDirectory);
             if (file is not null && Directory.Exists(path))
             {
                 terminal.ErrorLine($"tb: error: {Path.GetFullPath(path)} is a directory; pass the DevFile itself to -f/--file (e.g. -f {Path.Combine(file, "DevFile")})");

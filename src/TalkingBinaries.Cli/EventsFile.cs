@@ -17,15 +17,15 @@ internal static class EventsFile
     }
 
     /// <summary>The terminal of a run whose events take standard output: every human line goes to stderr instead.</summary>
-    public static Terminal HumanTerminal(bool noColourFlag)
+    public static Terminal HumanTerminal(Invocation invocation, bool noColourFlag)
     {
         var colour = !noColourFlag
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-            && !Console.IsErrorRedirected
-            && Environment.GetEnvironmentVariable("TERM") is not "dumb";
-        var human = new StreamWriter(StandardStreams.Error(), bufferSize: 64 * 1024) { AutoFlush = false };
-        var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
-        return new Terminal(human, error, colour);
+            && string.IsNullOrEmpty(invocation.Variable("NO_COLOR"))
+            && invocation.ErrorIsTerminal
+            && invocation.Variable("TERM") is not "dumb";
+        var human = new StreamWriter(invocation.Error(), bufferSize: 64 * 1024) { AutoFlush = false };
+        var error = new StreamWriter(invocation.Error()) { AutoFlush = true };
+        return new Terminal(human, error, colour, invocation: invocation);
     }
 
     /// <summary>The observer that writes the events to <paramref name="path"/>; null, said on stderr, when it cannot be opened after all.</summary>
@@ -38,7 +38,7 @@ internal static class EventsFile
             // Unbuffered: the writer hands over one whole event per write, and a reader tailing the file sees it at once.
             // The file stays open until tb exits; every event is already written by then.
             stream = path == StandardOutput
-                ? StandardStreams.Output()
+                ? terminal.Invocation.Output()
                 : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -10,11 +10,20 @@ internal sealed class Interruption : IDisposable
     private readonly CancellationTokenSource _force = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly Action<string> _say;
+    private readonly ForwardedSignals? _forwarded;
     private int _count;
 
-    public Interruption(Action<string> say)
+    /// <summary>Listens to this process's signals, or with <paramref name="forwarded"/> to those a tb server client forwards.</summary>
+    public Interruption(Action<string> say, ForwardedSignals? forwarded = null)
     {
         _say = say;
+        _forwarded = forwarded;
+        if (forwarded is not null)
+        {
+            forwarded.Listen(Receive);
+            return;
+        }
+
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, Handle));
@@ -31,6 +40,7 @@ internal sealed class Interruption : IDisposable
 
     public void Dispose()
     {
+        _forwarded?.Listen(null);
         foreach (var registration in _registrations)
         {
             registration.Dispose();
@@ -44,10 +54,15 @@ internal sealed class Interruption : IDisposable
     {
         // Keep the process alive: tb exits by itself once every plugin has stopped.
         context.Cancel = true;
+        Receive(context.Signal);
+    }
+
+    private void Receive(PosixSignal signal)
+    {
         if (Interlocked.Increment(ref _count) == 1)
         {
-            Signal = context.Signal;
-            var what = context.Signal switch
+            Signal = signal;
+            var what = signal switch
             {
                 PosixSignal.SIGINT => "interrupted",
                 PosixSignal.SIGHUP => "hung up",

@@ -8,7 +8,7 @@ namespace TalkingBinaries.Cli;
 /// the terminal's width, read again on every draw (so a resized window needs no SIGWINCH handler), and to its height,
 /// since the cursor cannot move up into the scrollback to take away a row that scrolled off.
 /// </remarks>
-internal sealed class LiveArea(Func<int, int, IReadOnlyList<string>> rows)
+internal sealed class LiveArea(Func<int, int, IReadOnlyList<string>> rows, int descriptor = 1)
 {
     public const string HideCursor = "\u001b[?25l";
     public const string ShowCursor = "\u001b[?25h";
@@ -38,7 +38,7 @@ internal sealed class LiveArea(Func<int, int, IReadOnlyList<string>> rows)
     /// <summary>Draws the rows as they are now, over those on screen (row by row, so nothing blinks), the cursor left below them.</summary>
     public string Draw()
     {
-        var (width, height) = TerminalSize.Read();
+        var (width, height) = TerminalSize.Read(descriptor);
         var now = rows(width - 1, Math.Max(1, height - 1));
         if (now.Count == 0 && _drawn == 0)
         {

@@ -32,7 +32,7 @@ internal sealed class LiveReporter : RunObserver, IDisposable
     {
         _terminal = terminal;
         _lines = new RunLines(terminal, verbose);
-        terminal.StartLive(new LiveArea(Rows));
+        terminal.StartLive(new LiveArea(Rows, terminal.Invocation.OutputDescriptor));
     }
 
     public override void Warning(string message) => _terminal.ErrorLine(_lines.Warning(message));

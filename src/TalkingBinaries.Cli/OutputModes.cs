@@ -31,7 +31,7 @@ internal static class OutputModes
     /// <summary>The console view <paramref name="arguments"/> ask for: grouped when asked, or by default under GitHub Actions; else prefixed lines, with live rows per running step on a terminal.</summary>
     public static RunObserver Display(Terminal terminal, RunArguments arguments)
     {
-        var gitHub = WorkflowCommands.Active;
+        var gitHub = WorkflowCommands.ActiveIn(terminal.Invocation);
         return (arguments.Output ?? (gitHub ? Grouped : Prefixed)) == Grouped
             ? new GroupedReporter(terminal, arguments.Verbose, workflowGroups: gitHub)
             : terminal.Interactive ? new LiveReporter(terminal, arguments.Verbose) : new ConsoleReporter(terminal, arguments.Verbose);

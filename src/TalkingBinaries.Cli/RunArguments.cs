@@ -4,6 +4,9 @@ namespace TalkingBinaries.Cli;
 internal sealed record RunArguments(string? File, string? Report, string Version)
 {
     /// <summary>As written; null for the hosting default.</summary>
+    /// <summary>Whom the run is for: this process, or a client of the tb server.</summary>
+    public Invocation Invocation { get; init; } = Invocation.ThisProcess;
+
     public string? Grace { get; init; }
 
     /// <summary>Where to write the run's events as JSON lines (docs/devfile.md, "Events"); <c>-</c> for stdout.</summary>

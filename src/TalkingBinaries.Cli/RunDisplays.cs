@@ -11,9 +11,9 @@ internal static class RunDisplays
         List<RunObserver> observers = [OutputModes.Display(terminal, arguments)];
 
         // After the display, so a failed step's ::error:: follows its group; its ::add-mask:: lines come as secrets do.
-        if (WorkflowCommands.Active)
+        if (WorkflowCommands.ActiveIn(terminal.Invocation))
         {
-            observers.Add(new GitHubActionsReporter(terminal, Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), arguments.Timeout));
+            observers.Add(new GitHubActionsReporter(terminal, terminal.Invocation.Variable("GITHUB_STEP_SUMMARY"), arguments.Timeout));
         }
 
         if (arguments.Events is { } events && EventsFile.Open(terminal, events) is { } eventWriter)

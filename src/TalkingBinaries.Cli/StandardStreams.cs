@@ -19,11 +19,14 @@ internal static partial class StandardStreams
 
     public static Stream Error() => new DescriptorStream(2);
 
+    /// <summary>A stream writing to a descriptor received from a tb server client; once it is closed, writing throws <see cref="IOException"/>.</summary>
+    public static Stream Of(ServedDescriptor descriptor) => new DescriptorStream(descriptor.Number, descriptor);
+
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static unsafe partial nint Write(int descriptor, byte* buffer, nuint count);
 
     /// <summary>A write-only stream over a descriptor this process does not own; a failed write throws <see cref="IOException"/>.</summary>
-    private sealed class DescriptorStream(int descriptor) : Stream
+    private sealed class DescriptorStream(int descriptor, ServedDescriptor? served = null) : Stream
     {
         public override bool CanRead => false;
 
@@ -37,7 +40,27 @@ internal static partial class StandardStreams
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-        public override unsafe void Write(ReadOnlySpan<byte> buffer)
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (served is null)
+            {
+                WriteAll(buffer);
+                return;
+            }
+
+            // Never after the descriptor is closed: its number may by then belong to another client's stream.
+            lock (served.Gate)
+            {
+                if (served.Closed)
+                {
+                    throw new IOException($"the output of this run is closed");
+                }
+
+                WriteAll(buffer);
+            }
+        }
+
+        private unsafe void WriteAll(ReadOnlySpan<byte> buffer)
         {
             fixed (byte* start = buffer)
             {

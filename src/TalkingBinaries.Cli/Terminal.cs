@@ -8,7 +8,7 @@ namespace TalkingBinaries.Cli;
 /// A stream that cannot be written (a full disk, /dev/full, a closed pipe, a hung-up terminal) is given up once,
 /// said on stderr if stderr still works, and never fails the run (issue 10, item 9).
 /// </remarks>
-internal sealed class Terminal(TextWriter output, TextWriter error, bool colour, bool interactive = false) : IDisposable
+internal sealed class Terminal(TextWriter output, TextWriter error, bool colour, bool interactive = false, Invocation? invocation = null) : IDisposable
 {
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(5);
     private static readonly string[] StepColours = ["36", "35", "34", "32", "33", "96", "95", "94"];
@@ -23,16 +23,19 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour,
     /// <summary>Whether standard output is a terminal that can be drawn on (not a pipe, a file, or TERM=dumb).</summary>
     public bool Interactive { get; } = interactive;
 
-    public static Terminal ForConsole(bool noColourFlag)
+    /// <summary>Whom the terminal writes for: its environment and descriptors.</summary>
+    public Invocation Invocation { get; } = invocation ?? Invocation.ThisProcess;
+
+    public static Terminal ForConsole(bool noColourFlag) => For(Invocation.ThisProcess, noColourFlag);
+
+    /// <summary>The terminal of <paramref name="invocation"/>: its stdout and stderr, coloured when stdout is a terminal.</summary>
+    public static Terminal For(Invocation invocation, bool noColourFlag)
     {
-        var colour = !noColourFlag
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-            && !Console.IsOutputRedirected
-            && Environment.GetEnvironmentVariable("TERM") is not "dumb";
-        var output = new StreamWriter(StandardStreams.Output(), bufferSize: 64 * 1024) { AutoFlush = false };
-        var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
-        var interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not "dumb";
-        return new Terminal(output, error, colour, interactive);
+        var interactive = invocation.OutputIsTerminal && invocation.Variable("TERM") is not "dumb";
+        var colour = !noColourFlag && string.IsNullOrEmpty(invocation.Variable("NO_COLOR")) && interactive;
+        var output = new StreamWriter(invocation.Output(), bufferSize: 64 * 1024) { AutoFlush = false };
+        var error = new StreamWriter(invocation.Error()) { AutoFlush = true };
+        return new Terminal(output, error, colour, interactive, invocation);
     }
 
     /// <summary>Writes one whole line; lines from concurrent callers never mix.</summary>
@@ -213,7 +216,7 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour,
         _outputFailed = true;
 
         // The cursor hidden for the live area is shown again through stderr, when that is the same terminal.
-        var restore = _live is { CursorHidden: true } && !Console.IsErrorRedirected ? LiveArea.ShowCursor : string.Empty;
+        var restore = _live is { CursorHidden: true } && Invocation.ErrorIsTerminal ? LiveArea.ShowCursor : string.Empty;
         _live = null;
         WriteError(restore + $"tb: error: cannot write to standard output ({exception.Message}); the run goes on without showing more there");
     }

@@ -13,10 +13,10 @@ internal static partial class TerminalSize
     private static readonly nuint GetWindowSize = (nuint)(OperatingSystem.IsLinux() ? 0x5413 : 0x40087468);
 
     /// <summary>The width and height now; 80 by 24 when stdout is no terminal or says nothing.</summary>
-    public static unsafe (int Width, int Height) Read()
+    public static unsafe (int Width, int Height) Read(int descriptor = 1)
     {
         WindowSize size;
-        return Control(1, GetWindowSize, &size) == 0 && size.Columns > 0 && size.Rows > 0
+        return Control(descriptor, GetWindowSize, &size) == 0 && size.Columns > 0 && size.Rows > 0
             ? (size.Columns, size.Rows)
             : (DefaultWidth, DefaultHeight);
     }

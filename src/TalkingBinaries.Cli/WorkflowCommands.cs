@@ -4,7 +4,7 @@ namespace TalkingBinaries.Cli;
 internal static class WorkflowCommands
 {
     /// <summary>Whether tb runs as a step of a GitHub Actions job (the runner sets <c>GITHUB_ACTIONS=true</c>).</summary>
-    public static bool Active => string.Equals(Environment.GetEnvironmentVariable("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool ActiveIn(Invocation invocation) => string.Equals(invocation.Variable("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase);
 
     public static string Group(string title) => $"::group::{EscapeData(title)}";
 

@@ -15,6 +15,9 @@ public sealed record PluginCommand
     /// <summary>Variables added to (or, with a null value, removed from) the host's environment.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>The environment <see cref="Environment"/> changes: the host's own when null.</summary>
+    public IReadOnlyDictionary<string, string>? BaseEnvironment { get; init; }
+
     /// <summary>The plugin's working directory; the host's when null.</summary>
     public string? WorkingDirectory { get; init; }
 

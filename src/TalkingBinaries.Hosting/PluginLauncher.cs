@@ -28,14 +28,10 @@ public abstract class PluginLauncher
     /// <summary>Starts <paramref name="command"/>; throws <see cref="PluginException"/> when it cannot.</summary>
     internal abstract ChildProcess Launch(PluginCommand command);
 
-    /// <summary>The host's environment, then the command's additions and removals, then the cookie (unless the command is started without it).</summary>
+    /// <summary>The host's environment (or the command's base), then the command's additions and removals, then the cookie (unless the command is started without it).</summary>
     private protected static Dictionary<string, string> Environment(PluginCommand command)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-        }
+        var environment = new Dictionary<string, string>(command.BaseEnvironment ?? ProcessEnvironment.Current(), StringComparer.Ordinal);
 
         foreach (var (name, value) in command.Environment)
         {

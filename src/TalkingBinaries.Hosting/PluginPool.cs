@@ -150,6 +150,21 @@ public sealed partial class PluginPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills what the pool's steps left running in the background, in its plugins' process groups; the plugins go on.</summary>
+    /// <remarks>For a pool kept between runs: without a stop at the end of a run, nothing else would end those (Linux only).</remarks>
+    public void KillLeftovers()
+    {
+        if (!OperatingSystem.IsLinux() || _command.Launcher != PluginLauncher.Local)
+        {
+            return;
+        }
+
+        foreach (var pid in Pids)
+        {
+            Processes.ProcessGroupSweep.KillAllBut(pid);
+        }
+    }
+
     /// <summary>Stops every process: shutdown, stdin closed, SIGTERM, then SIGKILL after the grace period.</summary>
     /// <remarks>Final: a step sent afterwards throws <see cref="ObjectDisposedException"/>. Returns when every process the pool started is gone.</remarks>
     public async Task StopAsync(CancellationToken forcefulCancellationToken = default)

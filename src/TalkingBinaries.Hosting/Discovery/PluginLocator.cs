@@ -26,8 +26,11 @@ public sealed class PluginLocator
     }
 
     /// <summary>A locator for this process: its PATH, and bundled plugins next to its executable.</summary>
-    public static PluginLocator ForCurrentProcess() =>
-        new(Environment.GetEnvironmentVariable("PATH"), AppContext.BaseDirectory, PackageCache.ForCurrentUser());
+    public static PluginLocator ForCurrentProcess() => For(null);
+
+    /// <summary>A locator for a process whose environment is <paramref name="environment"/> (this one's when null): its PATH and package cache, and bundled plugins next to this executable.</summary>
+    public static PluginLocator For(IReadOnlyDictionary<string, string>? environment) =>
+        new(ProcessEnvironment.Variable(environment, "PATH"), AppContext.BaseDirectory, PackageCache.ForUser(environment));
 
     /// <summary>The cache packages are found in; with none, a plugin with a <c>source</c> is never found.</summary>
     public PackageCache? Packages { get; }

@@ -26,8 +26,11 @@ public sealed class PluginHashes
     }
 
     /// <summary>A hasher with the cache in this user's cache directory, next to the plugin packages.</summary>
-    public static PluginHashes ForCurrentUser() =>
-        new(Path.Combine(Packages.PackageCache.UserCacheDirectory(), "tb", "hashes.tsv"));
+    public static PluginHashes ForCurrentUser() => ForUser(null);
+
+    /// <summary>A hasher with the cache of the user whose environment is <paramref name="environment"/> (this process's when null).</summary>
+    public static PluginHashes ForUser(IReadOnlyDictionary<string, string>? environment) =>
+        new(Path.Combine(Packages.PackageCache.UserCacheDirectory(environment), "tb", "hashes.tsv"));
 
     /// <summary>The SHA-256 of the file at <paramref name="path"/>, in lower-case hex.</summary>
     /// <exception cref="IOException">It cannot be read.</exception>

@@ -18,18 +18,21 @@ public sealed class PackageCache
     public string Root { get; }
 
     /// <summary>The cache for this user, as the XDG base directory specification places it.</summary>
-    public static PackageCache ForCurrentUser() => new(Path.Combine(UserCacheDirectory(), "tb", "plugins"));
+    public static PackageCache ForCurrentUser() => ForUser(null);
 
-    /// <summary><c>$XDG_CACHE_HOME</c> when set to an absolute path, else <c>$HOME/.cache</c>.</summary>
-    public static string UserCacheDirectory()
+    /// <summary>The cache of the user whose environment is <paramref name="environment"/> (this process's when null).</summary>
+    public static PackageCache ForUser(IReadOnlyDictionary<string, string>? environment) => new(Path.Combine(UserCacheDirectory(environment), "tb", "plugins"));
+
+    /// <summary><c>$XDG_CACHE_HOME</c> when set to an absolute path, else <c>$HOME/.cache</c>, in <paramref name="environment"/> (this process's when null).</summary>
+    public static string UserCacheDirectory(IReadOnlyDictionary<string, string>? environment = null)
     {
-        var configured = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var configured = ProcessEnvironment.Variable(environment, "XDG_CACHE_HOME");
         if (!string.IsNullOrEmpty(configured) && Path.IsPathRooted(configured))
         {
             return configured;
         }
 
-        var home = Environment.GetEnvironmentVariable("HOME");
+        var home = ProcessEnvironment.Variable(environment, "HOME");
         return Path.Combine(string.IsNullOrEmpty(home) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : home, ".cache");
     }
 

@@ -1,3 +1,4 @@
+using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Plugins;
 using TalkingBinaries.Workflow.Running;
@@ -33,7 +34,7 @@ public static class DryRun
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in devFile.Secrets)
         {
-            if (Environment.GetEnvironmentVariable(name) is { } value)
+            if (ProcessEnvironment.Variable(options.Environment, name) is { } value)
             {
                 secrets[name] = value;
             }
@@ -50,7 +51,7 @@ public static class DryRun
             masker.Add(value);
         }
 
-        var expressions = new DryRunExpressions(variables, secrets);
+        var expressions = new DryRunExpressions(variables, secrets, options.Environment);
         var maxParallel = Math.Max(1, options.MaxParallel ?? devFile.MaxParallel ?? Environment.ProcessorCount);
 
         // A step's wave in the graph is one more than the latest it waits for; a wave wider than the limit is cut in

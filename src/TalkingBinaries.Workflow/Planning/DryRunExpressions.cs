@@ -11,7 +11,7 @@ namespace TalkingBinaries.Workflow.Planning;
 /// Not known: steps' outputs and status, and variables no one sets before the run (a plugin may set them). Status
 /// functions are worked out as if every step before succeeds.
 /// </remarks>
-internal sealed class DryRunExpressions(IReadOnlyDictionary<string, JsonElement> variables, IReadOnlyDictionary<string, string> secrets)
+internal sealed class DryRunExpressions(IReadOnlyDictionary<string, JsonElement> variables, IReadOnlyDictionary<string, string> secrets, IReadOnlyDictionary<string, string>? environment)
 {
     private readonly List<DevFileError> _errors = [];
     private ExpressionContext? _context;
@@ -28,7 +28,7 @@ internal sealed class DryRunExpressions(IReadOnlyDictionary<string, JsonElement>
         {
             ["vars"] = JsonObjects.From(variables),
             ["secrets"] = JsonObjects.From(secrets),
-            ["env"] = JsonObjects.Environment(),
+            ["env"] = JsonObjects.Environment(environment),
         },
     };
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.Reporting;
 
 namespace TalkingBinaries.Workflow.Running;
@@ -24,13 +25,7 @@ internal static class JsonObjects
         }
     });
 
-    public static JsonElement Environment() => Build(writer =>
-    {
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            writer.WriteString((string)entry.Key, (string?)entry.Value);
-        }
-    });
+    public static JsonElement Environment(IReadOnlyDictionary<string, string>? environment) => From(environment ?? ProcessEnvironment.Current());
 
     /// <summary>Each finished step as <c>{ "outputs": {...}, "status": "succeeded" }</c>.</summary>
     public static JsonElement Steps(IEnumerable<KeyValuePair<string, StepReport>> finished) => Build(writer =>

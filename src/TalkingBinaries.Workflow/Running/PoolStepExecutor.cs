@@ -10,6 +10,9 @@ namespace TalkingBinaries.Workflow.Running;
 /// <summary>Runs a protocol-v1 plugin's steps on a <see cref="PluginPool"/>: warm processes when the plugin allows.</summary>
 internal sealed class PoolStepExecutor(PluginPool pool, string runId, EventRouter router, VariableStore variables) : StepExecutor
 {
+    /// <summary>The pool the steps run on.</summary>
+    public PluginPool Pool => pool;
+
     public override Task WarmUpAsync(CancellationToken cancellationToken) => pool.WarmUpAsync(cancellationToken);
 
     public override Task StopAsync(CancellationToken forcefulCancellationToken) => pool.StopAsync(forcefulCancellationToken);

@@ -9,8 +9,8 @@ using TalkingBinaries.Workflow.Variables;
 namespace TalkingBinaries.Workflow.Running;
 
 /// <summary>Works out a step's <c>${{ }}</c> when it is about to start, from the run as it stands then.</summary>
-/// <remarks>Thread-safe. <c>env</c> is read from the host's environment, and only where an expression asks for it.</remarks>
-internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionary<string, string> secrets, ConcurrentDictionary<string, StepReport> finished)
+/// <remarks>Thread-safe. <c>env</c> is read from the run's environment (the host's when null), and only where an expression asks for it.</remarks>
+internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionary<string, string> secrets, ConcurrentDictionary<string, StepReport> finished, IReadOnlyDictionary<string, string>? environment)
 {
     private static readonly string[] StatusFunctions = ["failure", "always", "cancelled"];
 
@@ -93,7 +93,7 @@ internal sealed class RunExpressions(VariableStore variables, IReadOnlyDictionar
             {
                 "vars" => JsonObjects.From(variables.Snapshot()),
                 "steps" => JsonObjects.Steps(finished),
-                "env" => JsonObjects.Environment(),
+                "env" => JsonObjects.Environment(environment),
                 _ => JsonObjects.From(secrets),
             };
         }

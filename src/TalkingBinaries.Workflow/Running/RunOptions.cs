@@ -34,6 +34,9 @@ public sealed record RunOptions
     /// <summary>The default of <see cref="MaxOutputBytes"/>: 64 MiB.</summary>
     public const long DefaultMaxOutputBytes = 64L * 1024 * 1024;
 
+    /// <summary>The run's environment: plugins start with it, and <c>env</c> and the DevFile's <c>secrets</c> read it; this process's when null.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
     /// <summary>Warm plugin processes to use and keep for the next run (<c>tb run --watch</c>); null to stop them when the run ends.</summary>
     public WarmPlugins? WarmPlugins { get; init; }
 

@@ -15,8 +15,9 @@ internal sealed class StepExecutors
     private readonly RunPlan _plan;
 
     private readonly WarmPlugins? _kept;
+    private readonly List<PluginPool> _lent = [];
 
-    public StepExecutors(RunPlan plan, HostingOptions options, IReadOnlyList<string>? slurmRelay, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished, WarmPlugins? kept, bool warmTracked)
+    public StepExecutors(RunPlan plan, HostingOptions options, IReadOnlyList<string>? slurmRelay, string runId, EventRouter router, VariableStore variables, ConcurrentDictionary<string, StepReport> finished, WarmPlugins? kept, bool warmTracked, IReadOnlyDictionary<string, string>? environment)
     {
         _plan = plan;
         _kept = kept;
@@ -31,6 +32,7 @@ internal sealed class StepExecutors
                 ExecutablePath = plan.Executables[plugin],
                 Name = plugin,
                 WorkingDirectory = plan.DevFile.Directory,
+                BaseEnvironment = environment,
                 Launcher = executor.IsSlurm ? PluginLauncher.Slurm(Slurm(executor, slurmRelay, definition)) : PluginLauncher.Local,
             };
             if (definition.Protocol == PluginProtocol.Seed)
@@ -42,7 +44,17 @@ internal sealed class StepExecutors
             // The runner never blocks while it handles an answer: it runs on up to its next await, which yields.
             var behaviour = options with { ResumeOnReaderThread = true, OneShot = !definition.Warm };
             var services = new RunServices(router, plugin, variables, finished);
-            var pool = kept?.Pool(key, command, behaviour, services) ?? new PluginPool(command, behaviour, services);
+            PluginPool pool;
+            if (kept is not null && kept.Keeps(command))
+            {
+                pool = kept.Pool(key, command, behaviour, services);
+                _lent.Add(pool);
+            }
+            else
+            {
+                pool = new PluginPool(command, behaviour, services);
+            }
+
             _executors[key] = new PoolStepExecutor(pool, runId, router, variables);
 
             // A plugin whose every step may be up to date starts when one has to run, not before: an up-to-date run starts none.
@@ -89,7 +101,7 @@ internal sealed class StepExecutors
             return Task.WhenAll(_executors.Values.Select(executor => executor.StopAsync(forcefulCancellationToken)));
         }
 
-        _kept.Release();
-        return Task.WhenAll(_executors.Values.OfType<SeedStepExecutor>().Select(executor => executor.StopAsync(forcefulCancellationToken)));
+        _kept.Release(_lent);
+        return Task.WhenAll(_executors.Values.Where(executor => executor is not PoolStepExecutor pooled || !_lent.Contains(pooled.Pool)).Select(executor => executor.StopAsync(forcefulCancellationToken)));
     }
 }

@@ -1,53 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
 using TalkingBinaries.Hosting;
 
 namespace TalkingBinaries.Workflow.Running;
 
-/// <summary>Warm plugin processes kept from one run to the next (<c>tb run --watch</c>), so a rerun pays no start-up.</summary>
+/// <summary>Warm plugin processes kept from one run to the next (<c>tb run --watch</c>, the tb server), so a run pays no start-up.</summary>
 /// <remarks>
-/// Give the same instance to the <see cref="RunOptions.WarmPlugins"/> of runs made one after the other, never at the
-/// same time, and dispose it when done: that stops every process. A plugin whose executable changed (its size or
-/// modification time) since its processes started gets new ones, the old stopped gracefully.
+/// Give the same instance to the <see cref="RunOptions.WarmPlugins"/> of several runs, and dispose it when done: that
+/// stops every process. A pool is lent to one run at a time; a run that finds its pools lent to another at the same
+/// time gets new ones. A pool is found again only for the same plugin name, executable, arguments, environment,
+/// working directory and hosting options, so a run never talks to a process started with another run's environment
+/// (but for <c>_</c>, which shells set to each command's path).
+/// A plugin whose executable changed (its size or modification time) since its processes started gets new ones, the
+/// old stopped gracefully. Pools of plugins on Slurm are kept only when <see cref="KeepsSlurm"/> says so.
 /// </remarks>
 public sealed class WarmPlugins : IAsyncDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Entry> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entry>> _pools = new(StringComparer.Ordinal);
     private readonly List<Task> _stopping = [];
     private bool _disposed;
+    private long _clock;
 
-    /// <summary>The pool for <paramref name="key"/>, made now or kept from an earlier run, talking to <paramref name="services"/>.</summary>
+    /// <summary>Whether pools of plugins on Slurm are kept too (true), holding their allocations between runs.</summary>
+    public bool KeepsSlurm { get; init; } = true;
+
+    /// <summary>The most pools kept while no run has them; past it, those idle longest are stopped.</summary>
+    public int MaxIdle { get; init; } = int.MaxValue;
+
+    /// <summary>The plugin processes kept now, lent to a run or idle.</summary>
+    public IReadOnlyList<WarmPluginState> Describe()
+    {
+        lock (_lock)
+        {
+            return [.. _pools.Values.SelectMany(entries => entries).Select(entry => new WarmPluginState(entry.Pool.Name, entry.Pool.Command.ExecutablePath, entry.Pool.Command.WorkingDirectory, entry.Pool.Pids, entry.Lent))];
+        }
+    }
+
+    /// <summary>Whether pools of <paramref name="command"/> are kept.</summary>
+    internal bool Keeps(PluginCommand command) => KeepsSlurm || command.Launcher == PluginLauncher.Local;
+
+    /// <summary>A pool for <paramref name="key"/>, made now or kept from an earlier run, lent to the caller's run and talking to <paramref name="services"/>.</summary>
     internal PluginPool Pool(string key, PluginCommand command, HostingOptions options, HostServices services)
     {
         var stamp = Stamp(command.ExecutablePath);
+        var identity = $"{key}\n{Identity(command, options)}";
+        var (pool, sweep) = Lend(identity, stamp, command, options, services);
+
+        // The sweep after the pool's last run kills only what that run left; it ends before this run's steps start.
+        sweep.Wait();
+        return pool;
+    }
+
+    private (PluginPool Pool, Task Sweep) Lend(string identity, (long Size, DateTime Written) stamp, PluginCommand command, HostingOptions options, HostServices services)
+    {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_pools.TryGetValue(key, out var kept))
+            if (!_pools.TryGetValue(identity, out var entries))
             {
-                if (kept.Stamp == stamp && kept.Pool.Command.ExecutablePath == command.ExecutablePath)
+                _pools[identity] = entries = [];
+            }
+
+            foreach (var kept in entries.Where(entry => !entry.Lent).ToList())
+            {
+                if (kept.Stamp == stamp)
                 {
+                    kept.Lent = true;
+                    kept.Released = ++_clock;
                     kept.Services.Target = services;
-                    return kept.Pool;
+                    return (kept.Pool, kept.Sweep);
                 }
 
+                entries.Remove(kept);
                 _stopping.Add(kept.Pool.StopAsync());
             }
 
             var relayed = new RelayedServices { Target = services };
             var pool = new PluginPool(command, options, relayed);
-            _pools[key] = new Entry(pool, relayed, stamp);
-            return pool;
+            entries.Add(new Entry(pool, relayed, stamp) { Lent = true, Released = ++_clock });
+            return (pool, Task.CompletedTask);
         }
     }
 
-    /// <summary>Ends a run: what the plugins say until the next run is dropped.</summary>
-    internal void Release()
+    /// <summary>Ends a run: its <paramref name="pools"/> are free for the next, and what their plugins say until then is dropped.</summary>
+    /// <remarks>Of several idle pools for one plugin (left by runs at the same time), one is kept and the others stopped.</remarks>
+    internal void Release(IReadOnlyCollection<PluginPool> pools)
     {
         lock (_lock)
         {
-            foreach (var entry in _pools.Values)
+            foreach (var entries in _pools.Values)
             {
-                entry.Services.Target = HostServices.None;
+                foreach (var entry in entries.Where(entry => pools.Contains(entry.Pool)))
+                {
+                    // Off the run's critical path: what its steps left in the background goes a moment after it ends.
+                    entry.Sweep = Task.Run(entry.Pool.KillLeftovers);
+                    entry.Lent = false;
+                    entry.Released = ++_clock;
+                    entry.Services.Target = HostServices.None;
+                }
+
+                foreach (var surplus in entries.Where(entry => !entry.Lent).Skip(1).ToList())
+                {
+                    entries.Remove(surplus);
+                    _stopping.Add(surplus.Pool.StopAsync());
+                }
+            }
+
+            var idle = _pools.Values.SelectMany(entries => entries).Where(entry => !entry.Lent).OrderBy(entry => entry.Released).ToList();
+            foreach (var oldest in idle.Take(Math.Max(0, idle.Count - MaxIdle)))
+            {
+                _pools.Values.First(entries => entries.Contains(oldest)).Remove(oldest);
+                _stopping.Add(oldest.Pool.StopAsync());
             }
         }
     }
@@ -59,7 +123,7 @@ public sealed class WarmPlugins : IAsyncDisposable
         lock (_lock)
         {
             _disposed = true;
-            stops = [.. _stopping, .. _pools.Values.Select(entry => entry.Pool.StopAsync(forcefulCancellationToken))];
+            stops = [.. _stopping, .. _pools.Values.SelectMany(entries => entries).Select(entry => entry.Pool.StopAsync(forcefulCancellationToken))];
             _pools.Clear();
         }
 
@@ -75,5 +139,36 @@ public sealed class WarmPlugins : IAsyncDisposable
         return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
     }
 
-    private sealed record Entry(PluginPool Pool, RelayedServices Services, (long Size, DateTime Written) Stamp);
+    /// <summary>Everything a process was started with: two commands with one identity may share processes.</summary>
+    private static string Identity(PluginCommand command, HostingOptions options)
+    {
+        var text = new StringBuilder()
+            .Append(command.ExecutablePath).Append('\0')
+            .Append(command.WorkingDirectory).Append('\0')
+            .Append(command.Launcher.Name).Append('\0')
+            .AppendJoin('\0', command.Arguments).Append('\0')
+            .Append(options).Append('\0');
+        foreach (var (name, value) in command.Environment.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append('=').Append(value ?? "\u0001").Append('\0');
+        }
+
+        text.Append('\0');
+        // Not "_": shells set it to the path of each command they start, so it tells nothing of the plugin's world.
+        foreach (var (name, value) in (command.BaseEnvironment ?? ProcessEnvironment.Current()).Where(pair => pair.Key != "_").OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append('=').Append(value).Append('\0');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private sealed record Entry(PluginPool Pool, RelayedServices Services, (long Size, DateTime Written) Stamp)
+    {
+        public bool Lent { get; set; }
+
+        public long Released { get; set; }
+
+        public Task Sweep { get; set; } = Task.CompletedTask;
+    }
 }

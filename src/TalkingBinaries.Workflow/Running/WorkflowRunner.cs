@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using TalkingBinaries.Hosting;
 using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Planning;
 using TalkingBinaries.Workflow.Plugins;
@@ -64,10 +65,10 @@ public sealed class WorkflowRunner
         _observer.RunStarting(devFile, _plan.Selected, runId);
 
         using var run = new RunState(_options.Timeout, gracefulCancellationToken);
-        var executors = new StepExecutors(_plan, _options.Hosting, _options.SlurmRelay, runId, router, variables, finished, _options.WarmPlugins, warmTracked: _options.Force);
+        var executors = new StepExecutors(_plan, _options.Hosting, _options.SlurmRelay, runId, router, variables, finished, _options.WarmPlugins, warmTracked: _options.Force, _options.Environment);
         var warmUps = executors.WarmUpAsync(_plan.MaxParallel, run.Stop);
         var upToDate = UpToDate(variables, masker, finished);
-        var scheduler = new StepScheduler(_plan, run, new RunExpressions(variables, secrets, finished), executors, router, _observer, finished, new OutputBudget(_options.MaxOutputBytes), upToDate, forcefulCancellationToken);
+        var scheduler = new StepScheduler(_plan, run, new RunExpressions(variables, secrets, finished, _options.Environment), executors, router, _observer, finished, new OutputBudget(_options.MaxOutputBytes), upToDate, forcefulCancellationToken);
         var steps = await scheduler.RunAsync().ConfigureAwait(false);
         if (upToDate?.Save() is { } unsaved)
         {
@@ -145,7 +146,7 @@ public sealed class WorkflowRunner
         foreach (var secret in devFile.Secrets)
         {
             // Read explicitly, by name: nothing else of the environment is taken implicitly.
-            if (Environment.GetEnvironmentVariable(secret) is { } value)
+            if (ProcessEnvironment.Variable(options.Environment, secret) is { } value)
             {
                 secrets[secret] = value;
             }

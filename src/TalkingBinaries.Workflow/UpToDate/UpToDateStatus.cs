@@ -32,7 +32,7 @@ public static class UpToDateStatus
         var variables = new VariableStore(given);
         var fingerprints = new Fingerprints(devFile, executables, options.Hashes, given);
         var finished = new ConcurrentDictionary<string, StepReport>(StringComparer.Ordinal);
-        var expressions = new RunExpressions(variables, secrets, finished);
+        var expressions = new RunExpressions(variables, secrets, finished, options.Environment);
         var tokens = new Dictionary<string, string?>(StringComparer.Ordinal);
         var results = new Dictionary<string, StepFreshness>(StringComparer.Ordinal);
         var selectedSet = selected.ToHashSet(StringComparer.Ordinal);

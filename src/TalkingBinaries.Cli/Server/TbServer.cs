@@ -1,0 +1,408 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using TalkingBinaries.Hosting;
+using TalkingBinaries.Workflow.DevFiles;
+using TalkingBinaries.Workflow.Running;
+
+namespace TalkingBinaries.Cli;
+
+/// <summary>The per-user tb server: runs each client's <c>tb run</c> for it, keeping plugins warm between runs (docs/server.md).</summary>
+/// <remarks>
+/// A client passes its stdout and stderr, environment, directory and arguments; the run writes to the client's own
+/// descriptors, so its output is what <c>tb run</c> would have written, and its exit code goes back when every byte is
+/// out. The client's signals are forwarded; a client that goes away stops its run as a hang-up does. Warm pools are
+/// lent to one run at a time and found again only for the same executable, arguments, environment and directory.
+/// Only this user may connect (the socket is 0600 in a 0700 directory, and each peer's uid is checked). After
+/// <c>idle</c> without a run, or on <c>tb server stop</c> or SIGTERM, it stops every plugin and exits.
+/// </remarks>
+internal sealed class TbServer : IDisposable
+{
+    private readonly UnixSocket _listener;
+    private readonly TimeSpan _idle;
+    private readonly TextWriter _log;
+    private readonly WarmPlugins _warm = new() { KeepsSlurm = false, MaxIdle = MaxIdlePools };
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lock = new();
+    private readonly List<ForwardedSignals> _running = [];
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _lastActive = Stopwatch.GetTimestamp();
+    private int _active;
+    private int _served;
+
+    private TbServer(UnixSocket listener, TimeSpan idle, TextWriter log)
+    {
+        _listener = listener;
+        _idle = idle;
+        _log = log;
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _listener.Dispose();
+    }
+
+    /// <summary>The most plugin pools kept idle (for as many plugins, directories and environments); the longest idle are stopped first.</summary>
+    public const int MaxIdlePools = 16;
+
+    /// <summary>The default time without a run after which the server stops: 5 minutes.</summary>
+    public static TimeSpan DefaultIdle { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>What makes one tb build's server refuse another's runs: its version and executable.</summary>
+    public static string Identity { get; } = MakeIdentity();
+
+    /// <summary>Serves until idle for <paramref name="idle"/> or told to stop; <paramref name="ready"/> is called once clients can connect.</summary>
+    /// <returns>0 after serving, or 0 at once when another server already holds the lock; 2 when it cannot listen (said on <paramref name="log"/>).</returns>
+    public static async Task<int> RunAsync(TimeSpan idle, TextWriter log, Action ready)
+    {
+        FileStream lockFile;
+        UnixSocket listener;
+        try
+        {
+            ServerPaths.Prepare();
+            if (Lock(log) is not { } held)
+            {
+                ready();
+                return ExitCodes.Success;
+            }
+
+            lockFile = held;
+
+            // A socket left by a server that was killed: nothing listens there any more.
+            File.Delete(ServerPaths.Socket);
+            listener = UnixSocket.Listen(ServerPaths.Socket);
+        }
+        catch (IOException exception)
+        {
+            log.WriteLine($"tb server: error: {exception.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        using (lockFile)
+        {
+            using var server = new TbServer(listener, idle, log);
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, server.Terminate);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, server.Terminate);
+            using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, server.Terminate);
+            log.WriteLine($"tb server: listening at {ServerPaths.Socket} (pid {Environment.ProcessId}, stops after {Durations.Format(idle)} idle)");
+            ready();
+            await server.ServeAsync();
+            return ExitCodes.Success;
+        }
+    }
+
+    /// <summary>The lock, held for the server's life; null when another server holds it and listens.</summary>
+    /// <remarks>A server that is stopping still holds it for a moment after its socket is gone: that one is waited for.</remarks>
+    private static FileStream? Lock(TextWriter log)
+    {
+        var waiting = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(ServerPaths.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waiting.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                using var listening = UnixSocket.Connect(ServerPaths.Socket);
+                if (listening is not null)
+                {
+                    log.WriteLine($"tb server: another server listens at {ServerPaths.Socket}; leaving it to that one");
+                    return null;
+                }
+
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private void Terminate(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _stop.Cancel();
+    }
+
+    private async Task ServeAsync()
+    {
+        var accepting = new Thread(Accept) { IsBackground = true, Name = "tb server: accept" };
+        accepting.Start();
+        var check = TimeSpan.FromTicks(Math.Clamp(_idle.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(check, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            if (Running == 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActive)) >= _idle)
+            {
+                _log.WriteLine($"tb server: idle for {Durations.Format(_idle)}; stopping");
+                break;
+            }
+        }
+
+        // No new connection from here; runs under way are stopped as Ctrl-C stops them, then every plugin.
+        File.Delete(ServerPaths.Socket);
+        _listener.Shutdown();
+        _listener.Dispose();
+        lock (_lock)
+        {
+            foreach (var run in _running)
+            {
+                run.Raise(PosixSignal.SIGTERM);
+            }
+        }
+
+        while (true)
+        {
+            lock (_lock)
+            {
+                if (_running.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        await _warm.StopAsync();
+        _stopped.TrySetResult();
+        _log.WriteLine("tb server: stopped");
+
+        // The answer to tb server stop goes out before the process ends.
+        var leaving = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _active) > 0 && Stopwatch.GetElapsedTime(leaving) < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(5);
+        }
+    }
+
+    private int Running
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running.Count;
+            }
+        }
+    }
+
+    private void Accept()
+    {
+        while (_listener.Accept() is { } connection)
+        {
+            // Only this user: the directory and the socket's mode say so, and the peer's credentials prove it.
+            if (connection.PeerUid() != ServerPaths.Uid)
+            {
+                _log.WriteLine($"tb server: refused a connection from uid {connection.PeerUid()} (pid {connection.PeerPid()})");
+                connection.Dispose();
+                continue;
+            }
+
+            Interlocked.Increment(ref _active);
+            _ = Task.Run(() => ServeAsync(connection));
+        }
+    }
+
+    private async Task ServeAsync(UnixSocket connection)
+    {
+        var descriptors = new List<int>();
+        try
+        {
+            var frame = ServerFrame.Receive(connection, descriptors);
+            switch (frame?.Kind)
+            {
+                case ServerFrameKind.Run when descriptors.Count >= 2:
+                    var output = new ServedDescriptor(descriptors[0]);
+                    var error = new ServedDescriptor(descriptors[1]);
+                    descriptors.RemoveRange(0, 2);
+                    await RunAsync(connection, frame, output, error);
+                    break;
+                case ServerFrameKind.Status:
+                    ServerFrame.Of(ServerFrameKind.Text).Add(Status()).Send(connection);
+                    break;
+                case ServerFrameKind.Stop:
+                    _stop.Cancel();
+                    await _stopped.Task;
+                    ServerFrame.Of(ServerFrameKind.Text).Add($"tb server: stopped (pid {Environment.ProcessId})").Send(connection);
+                    break;
+            }
+        }
+        catch (IOException exception)
+        {
+            _log.WriteLine($"tb server: a client went away: {exception.Message}");
+        }
+        finally
+        {
+            foreach (var descriptor in descriptors)
+            {
+                UnixSocket.Close(descriptor);
+            }
+
+            connection.Dispose();
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    private async Task RunAsync(UnixSocket connection, ServerFrame request, ServedDescriptor output, ServedDescriptor error)
+    {
+        var identity = request.String();
+        var directory = request.String();
+        var arguments = request.Strings();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in request.Strings())
+        {
+            var equals = variable.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                environment[variable[..equals]] = variable[(equals + 1)..];
+            }
+        }
+
+        if (identity != Identity)
+        {
+            // Another tb build asks: it starts a server of its own once this one is gone.
+            output.Close();
+            error.Close();
+            _log.WriteLine($"tb server: a client runs another tb ({identity}); stopping for it");
+            ServerFrame.Of(ServerFrameKind.OtherBuild).Send(connection);
+            _stop.Cancel();
+            return;
+        }
+
+        var signals = new ForwardedSignals();
+        var finished = 0;
+        lock (_lock)
+        {
+            _running.Add(signals);
+        }
+
+        // The client forwards its signals; the end of its stream means it is gone, which stops the run as a hang-up.
+        // Read asynchronously: a thread started for each run would cost the run its start-up (Thread.Start spins).
+        using var reading = new Socket(new SafeSocketHandle(connection.Descriptor, ownsHandle: false));
+        var listening = ListenAsync(reading, signals, () => Volatile.Read(ref finished) != 0);
+
+        int exit;
+        try
+        {
+            var invocation = Invocation.Served(environment, directory, output, error, signals, _warm);
+            exit = await InvokeAsync(invocation, [.. arguments]);
+        }
+#pragma warning disable CA1031 // Whatever went wrong ends this client's run with a line, never the server.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _log.WriteLine($"tb server: a run failed: {exception}");
+            using var said = new StreamWriter(StandardStreams.Of(error)) { AutoFlush = true };
+            TrySay(said, $"tb: error: the tb server failed to run this: {exception.Message}; run again with --no-server, and see {ServerPaths.Log}");
+            exit = ExitCodes.StepFailed;
+        }
+        finally
+        {
+            Volatile.Write(ref finished, 1);
+            lock (_lock)
+            {
+                _running.Remove(signals);
+            }
+
+            // Every byte is out before the exit code: once the client exits, nothing here holds its stdout open.
+            output.Close();
+            error.Close();
+        }
+
+        // Only runs keep the server up: tb server status, asked again and again, does not.
+        Interlocked.Exchange(ref _lastActive, Stopwatch.GetTimestamp());
+        Interlocked.Increment(ref _served);
+        try
+        {
+            ServerFrame.Of(ServerFrameKind.Exit).Add(exit).Send(connection);
+        }
+        catch (IOException)
+        {
+        }
+
+        connection.Shutdown();
+        await listening;
+    }
+
+    private static async Task ListenAsync(Socket connection, ForwardedSignals signals, Func<bool> finished)
+    {
+        try
+        {
+            while (await ServerFrame.ReceiveAsync(connection) is { Kind: ServerFrameKind.Signal } frame)
+            {
+                signals.Raise((PosixSignal)frame.Int());
+            }
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        if (!finished())
+        {
+            signals.Raise(PosixSignal.SIGHUP);
+        }
+    }
+
+    private static async Task<int> InvokeAsync(Invocation invocation, string[] arguments)
+    {
+        var root = CommandLine.Create(invocation);
+        using var output = new StreamWriter(invocation.Output()) { AutoFlush = true };
+        using var error = new StreamWriter(invocation.Error()) { AutoFlush = true };
+        var parsed = root.Parse(arguments);
+        if (parsed.Errors.Count > 0)
+        {
+            TrySay(error, UsageErrors.Describe(parsed, root));
+            return ExitCodes.UsageOrConfig;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = output, Error = error });
+    }
+
+    private static void TrySay(TextWriter writer, string line)
+    {
+        try
+        {
+            writer.WriteLine(line);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string Status()
+    {
+        var lines = new List<string>
+        {
+            $"tb server: running (pid {Environment.ProcessId}, {CommandLine.Version}, up {Durations.Format(Round(Stopwatch.GetElapsedTime(_started)))}, {Volatile.Read(ref _served)} runs served, {Running} running; stops after {Durations.Format(_idle)} idle)",
+            $"socket: {ServerPaths.Socket}",
+        };
+        var warm = _warm.Describe();
+        lines.Add(warm.Count == 0 ? "warm plugins: none" : "warm plugins:");
+        foreach (var plugin in warm.OrderBy(plugin => plugin.Name, StringComparer.Ordinal))
+        {
+            var pids = plugin.Pids.Count == 0 ? "no process" : $"pid {string.Join(", ", plugin.Pids)}";
+            lines.Add($"  {plugin.Name}: {plugin.ExecutablePath} in {plugin.WorkingDirectory} ({pids}{(plugin.Lent ? ", in a run" : string.Empty)})");
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static TimeSpan Round(TimeSpan time) => TimeSpan.FromSeconds(Math.Floor(time.TotalSeconds));
+
+    private static string MakeIdentity()
+    {
+        var path = Environment.ProcessPath ?? "tb";
+        var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path).Ticks : 0;
+        return $"{CommandLine.Version} {path} {written}";
+    }
+}
