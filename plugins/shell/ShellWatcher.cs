@@ -31,7 +31,7 @@ internal static unsafe class ShellWatcher
         public abstract bool OnReadable(byte* buffer);
     }
 
-    /// <summary>False when epoll or pidfd is not available: the caller then reads and waits on threads of its own.</summary>
+    /// <summary>False when epoll is not available: the caller then reads and waits on threads of its own.</summary>
     public static bool Available => EnsureStarted() >= 0;
 
     /// <summary>Reads <paramref name="descriptor"/> (which it then owns) line by line into <paramref name="onLine"/>; the task completes at end of stream.</summary>
