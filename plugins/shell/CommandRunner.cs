@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TalkingBinaries.Plugin;
 
@@ -19,80 +18,76 @@ internal static class CommandRunner
     /// </remarks>
     public static async Task<int> RunAsync(StepContext<ShellConfig> step, string command, CapturedOutput stdout, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("/bin/sh")
+        // The plugin's environment, then where the step runs among others, so commands can shard work or pick distinct
+        // ports (docs/devfile.md, "shell").
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            ArgumentList = { "-c", command },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = step.Config.Workdir ?? Environment.CurrentDirectory,
-        };
-        // Where the step runs among others, so commands can shard work or pick distinct ports (docs/devfile.md, "shell").
+            environment[(string)variable.Key] = (string?)variable.Value ?? string.Empty;
+        }
+
         var parallel = step.Parallel;
-        start.Environment["TB_RUN_ID"] = step.RunId;
-        start.Environment["TB_STEP"] = step.StepName;
-        start.Environment["TB_PARALLEL"] = parallel.Enabled ? "true" : "false";
-        start.Environment["TB_GROUP"] = parallel.Group.ToString(CultureInfo.InvariantCulture);
-        start.Environment["TB_INSTANCE"] = parallel.Instance.ToString(CultureInfo.InvariantCulture);
-        start.Environment["TB_INSTANCES"] = parallel.Instances.ToString(CultureInfo.InvariantCulture);
-        start.Environment["TB_SIBLINGS"] = string.Join(',', parallel.Siblings);
+        environment["TB_RUN_ID"] = step.RunId;
+        environment["TB_STEP"] = step.StepName;
+        environment["TB_PARALLEL"] = parallel.Enabled ? "true" : "false";
+        environment["TB_GROUP"] = parallel.Group.ToString(CultureInfo.InvariantCulture);
+        environment["TB_INSTANCE"] = parallel.Instance.ToString(CultureInfo.InvariantCulture);
+        environment["TB_INSTANCES"] = parallel.Instances.ToString(CultureInfo.InvariantCulture);
+        environment["TB_SIBLINGS"] = string.Join(',', parallel.Siblings);
         // Values reach commands as environment variables, never spliced into the command text (docs/devfile.md, "Injection").
         foreach (var (name, value) in step.Config.Env)
         {
-            start.Environment[name] = value.ValueKind switch
+            environment[name] = value.ValueKind switch
             {
-                System.Text.Json.JsonValueKind.String => value.GetString(),
+                System.Text.Json.JsonValueKind.String => value.GetString() ?? string.Empty,
                 System.Text.Json.JsonValueKind.Null => string.Empty,
                 _ => value.GetRawText(),
             };
         }
 
-        using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = false;
-        process.Exited += (_, _) => exited.TrySetResult();
-        process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is null || Volatile.Read(ref ended))
-            {
-                return;
-            }
-
-            stdout.Append(line.Data);
-            step.LogInfo(line.Data);
-        };
-        process.ErrorDataReceived += (_, line) =>
-        {
-            if (line.Data is not null && !Volatile.Read(ref ended))
-            {
-                step.LogWarning(line.Data);
-            }
-        };
-
+        ShellProcess process;
         try
         {
-            process.Start();
+            process = ShellProcess.Start(
+                command,
+                environment,
+                step.Config.Workdir,
+                line =>
+                {
+                    if (!Volatile.Read(ref ended))
+                    {
+                        stdout.Append(line);
+                        step.LogInfo(line);
+                    }
+                },
+                line =>
+                {
+                    if (!Volatile.Read(ref ended))
+                    {
+                        step.LogWarning(line);
+                    }
+                });
         }
-        catch (System.ComponentModel.Win32Exception exception)
+        catch (IOException exception)
         {
             throw new StepFailedException($"could not start /bin/sh: {exception.Message}", "shell_unavailable");
         }
 
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        int exitCode;
         try
         {
-            await exited.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            exitCode = await process.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            process.KillTree();
+            await Task.WhenAll(process.Exited, process.OutputEnded).ConfigureAwait(false);
             throw;
         }
 
-        // WaitForExitAsync also waits for the output to reach its end, which a background process can hold off for ever.
-        var drained = process.WaitForExitAsync(CancellationToken.None);
+        // The output reaches its end only when every process holding it has closed it, which a background process can hold off for ever.
+        var drained = process.OutputEnded;
         if (await Task.WhenAny(drained, Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false) != drained)
         {
             Volatile.Write(ref ended, true);
@@ -100,6 +95,6 @@ internal static class CommandRunner
                 + "that process runs on until the end of the run, and what it prints is not shown (redirect it: cmd > file 2>&1 &)");
         }
 
-        return process.ExitCode;
+        return exitCode;
     }
 }

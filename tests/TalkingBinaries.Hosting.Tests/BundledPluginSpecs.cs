@@ -113,6 +113,30 @@ public sealed class BundledPluginSpecs : IAsyncLifetime, IDisposable
         Assert.Contains(lines, line => line.Level == LogLevels.Warn && line.Text.Contains("left a process running in the background", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Shell_splits_lines_at_LF_CR_and_CRLF_and_keeps_a_last_line_without_its_line_end()
+    {
+        var (result, lines) = await RunShell("""{"commands":["printf 'a\\r\\nb\\rc\\n\\nlast'"]}""");
+
+        Assert.Equal(StepResultStatus.Succeeded, result.Status);
+        Assert.Equal(["a", "b", "c", "", "last"], lines.Where(line => line.Level == LogLevels.Info).Select(line => line.Text));
+        Assert.Equal("a\nb\nc\n\nlast\n", result.Outputs["stdout"].GetString());
+    }
+
+    [Fact]
+    public async Task Shell_reports_a_command_ended_by_a_signal_as_128_plus_the_signal_and_starts_commands_with_SIGPIPE_ignored_and_no_signal_blocked()
+    {
+        // Read by grep of itself (sh blocks signals while it waits for a child): SigIgn bit 12 is SIGPIPE, which the
+        // runtime ignores and .NET's Process passed on; SigBlk must be empty.
+        var (result, lines) = await RunShell("""{"commands":["grep -E '^Sig(Ign|Blk)' /proc/self/status","kill -TERM $$"]}""");
+
+        Assert.Equal(StepResultStatus.Failed, result.Status);
+        Assert.Equal(128 + 15, result.Error!.Data!.Value.GetProperty("exitCode").GetInt32());
+        var status = lines.Where(line => line.Level == LogLevels.Info).Select(line => line.Text.Split('\t')).ToDictionary(fields => fields[0], fields => Convert.ToUInt64(fields[1], 16));
+        Assert.Equal(0UL, status["SigBlk:"]);
+        Assert.Equal(1UL << 12, status["SigIgn:"] & (1UL << 12));
+    }
+
     private async Task<(StepRunResult Result, List<PluginLogEvent> Lines)> RunShell(string config)
     {
         await using var plugin = _harness.Start(TestExecutables.Shell);
