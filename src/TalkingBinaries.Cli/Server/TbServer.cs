@@ -255,6 +255,7 @@ internal sealed class TbServer : IDisposable
 
     private async Task RunAsync(UnixSocket connection, ServerFrame request, ServedDescriptor output, ServedDescriptor error)
     {
+        var received = Stopwatch.GetTimestamp();
         var identity = request.String();
         var directory = request.String();
         var arguments = request.Strings();
@@ -331,6 +332,7 @@ internal sealed class TbServer : IDisposable
         }
 
         connection.Shutdown();
+        _log.WriteLine($"tb server: ran tb {string.Join(' ', arguments)} in {directory} for pid {connection.PeerPid()}: exit {exit} after {Durations.Format(Stopwatch.GetElapsedTime(received))}");
         await listening;
     }
 
