@@ -218,7 +218,7 @@ internal static class Commands
                 return false;
             }
 
-            devFile = DevFileLoader.Load(path);
+            devFile = terminal.Invocation.DevFiles?.Load(path) ?? DevFileLoader.Load(path);
             return true;
         }
         catch (DevFileException exception)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TalkingBinaries.Hosting;
+using TalkingBinaries.Workflow.DevFiles;
 using TalkingBinaries.Workflow.Running;
 
 namespace TalkingBinaries.Cli;
@@ -34,8 +35,8 @@ internal sealed partial class Invocation
     public static Invocation ThisProcess { get; } = new(null, System.Environment.CurrentDirectory, 1, 2);
 
     /// <summary>Another process's, served here: its environment and directory, and descriptors of this process that are dups of its stdout and stderr.</summary>
-    public static Invocation Served(IReadOnlyDictionary<string, string> environment, string workingDirectory, ServedDescriptor output, ServedDescriptor error, ForwardedSignals signals, WarmPlugins warmPlugins) =>
-        new(environment, workingDirectory, output, error) { Signals = signals, WarmPlugins = warmPlugins };
+    public static Invocation Served(IReadOnlyDictionary<string, string> environment, string workingDirectory, ServedDescriptor output, ServedDescriptor error, ForwardedSignals signals, WarmPlugins warmPlugins, DevFileCache devFiles) =>
+        new(environment, workingDirectory, output, error) { Signals = signals, WarmPlugins = warmPlugins, DevFiles = devFiles };
 
     /// <summary>The environment; null for this process's (read when asked, so it costs nothing until then).</summary>
     public IReadOnlyDictionary<string, string>? Environment { get; }
@@ -54,6 +55,9 @@ internal sealed partial class Invocation
 
     /// <summary>Signals forwarded from the process served; null when this process's own signals are meant.</summary>
     public ForwardedSignals? Signals { get; private init; }
+
+    /// <summary>DevFiles the tb server parsed for earlier runs; null to parse each time.</summary>
+    public DevFileCache? DevFiles { get; private init; }
 
     /// <summary>Warm plugins kept by the tb server for the runs it serves; null to stop a run's plugins when it ends.</summary>
     public WarmPlugins? WarmPlugins { get; private init; }

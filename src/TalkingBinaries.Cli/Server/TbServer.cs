@@ -23,6 +23,7 @@ internal sealed class TbServer : IDisposable
     private readonly TimeSpan _idle;
     private readonly TextWriter _log;
     private readonly WarmPlugins _warm = new() { KeepsSlurm = false, MaxIdle = MaxIdlePools };
+    private readonly DevFileCache _devFiles = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
@@ -51,7 +52,7 @@ internal sealed class TbServer : IDisposable
     /// <summary>The default time without a run after which the server stops: 5 minutes.</summary>
     public static TimeSpan DefaultIdle { get; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>What makes one tb build's server refuse another's runs: its version and executable.</summary>
+    /// <summary>What makes one tb build's server refuse another's runs: its executable's path, size and modification time.</summary>
     public static string Identity { get; } = MakeIdentity();
 
     /// <summary>Serves until idle for <paramref name="idle"/> or told to stop; <paramref name="ready"/> is called once clients can connect.</summary>
@@ -295,7 +296,7 @@ internal sealed class TbServer : IDisposable
         int exit;
         try
         {
-            var invocation = Invocation.Served(environment, directory, output, error, signals, _warm);
+            var invocation = Invocation.Served(environment, directory, output, error, signals, _warm, _devFiles);
             exit = await InvokeAsync(invocation, [.. arguments]);
         }
 #pragma warning disable CA1031 // Whatever went wrong ends this client's run with a line, never the server.
@@ -401,10 +402,10 @@ internal sealed class TbServer : IDisposable
 
     private static TimeSpan Round(TimeSpan time) => TimeSpan.FromSeconds(Math.Floor(time.TotalSeconds));
 
+    /// <remarks>Not the version attribute: reading it costs the client a reflection walk on every run.</remarks>
     private static string MakeIdentity()
     {
-        var path = Environment.ProcessPath ?? "tb";
-        var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path).Ticks : 0;
-        return $"{CommandLine.Version} {path} {written}";
+        var executable = new FileInfo(Environment.ProcessPath ?? "tb");
+        return executable.Exists ? $"{executable.FullName} {executable.Length} {executable.LastWriteTimeUtc.Ticks}" : executable.FullName;
     }
 }

@@ -6,6 +6,7 @@ namespace TalkingBinaries.Hosting.Processes;
 /// <remarks>
 /// A plugin kept warm from one run to the next outlives its steps, and so would what a step started in the background
 /// (<c>sleep 100 &amp;</c> in a shell step): those stay in the plugin's process group, which ends only with the plugin.
+/// Only pids above the plugin's are looked at: a process left after the pids wrapped around is missed.
 /// </remarks>
 internal static class ProcessGroupSweep
 {
@@ -16,7 +17,9 @@ internal static class ProcessGroupSweep
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             var name = Path.GetFileName(directory);
-            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == leader)
+            // Only processes started after the plugin can be its steps' (pids grow until they wrap at pid_max): the rest of
+            // /proc is not read.
+            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= leader)
             {
                 continue;
             }
