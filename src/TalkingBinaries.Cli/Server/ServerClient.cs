@@ -38,7 +38,6 @@ internal static class ServerClient
     /// <summary>Runs <paramref name="arguments"/> on the server; null when it cannot be used, said on stderr, so the caller runs them itself.</summary>
     public static int? Run(string[] arguments)
     {
-        using var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
         for (var attempt = 0; attempt < 2; attempt++)
         {
             UnixSocket? socket;
@@ -48,7 +47,7 @@ internal static class ServerClient
             }
             catch (IOException exception)
             {
-                error.WriteLine($"tb: warning: cannot use the tb server ({exception.Message}); running without it");
+                Warn($"tb: warning: cannot use the tb server ({exception.Message}); running without it");
                 return null;
             }
 
@@ -56,23 +55,17 @@ internal static class ServerClient
             {
                 if (socket.PeerUid() != ServerPaths.Uid)
                 {
-                    error.WriteLine($"tb: warning: {ServerPaths.Socket} is served by another user (uid {socket.PeerUid()}); running without the tb server");
+                    Warn($"tb: warning: {ServerPaths.Socket} is served by another user (uid {socket.PeerUid()}); running without the tb server");
                     return null;
-                }
-
-                var environment = new List<string>();
-                foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-                {
-                    environment.Add($"{entry.Key}={entry.Value}");
                 }
 
                 try
                 {
-                    ServerFrame.Of(ServerFrameKind.Run).Add(TbServer.Identity).Add(Environment.CurrentDirectory).Add(arguments).Add(environment).Send(socket, [1, 2]);
+                    ServerFrame.Of(ServerFrameKind.Run).Add(TbServer.Identity).Add(Environment.CurrentDirectory).Add(arguments).Add(Environ()).Send(socket, [1, 2]);
                 }
                 catch (IOException exception)
                 {
-                    error.WriteLine($"tb: warning: the tb server did not take the run ({exception.Message}); running without it");
+                    Warn($"tb: warning: the tb server did not take the run ({exception.Message}); running without it");
                     return null;
                 }
 
@@ -86,7 +79,7 @@ internal static class ServerClient
             WaitUntilGone();
         }
 
-        error.WriteLine("tb: warning: the tb server runs another tb build and did not make way; running without it");
+        Warn("tb: warning: the tb server runs another tb build and did not make way; running without it");
         return null;
     }
 
@@ -103,6 +96,10 @@ internal static class ServerClient
             UseShellExecute = false,
             WorkingDirectory = "/",
         };
+        // Idle thread-pool workers spin (sched_yield) before they sleep: on a small machine, CPU the client and the
+        // plugins of a run need. Only the server's: its plugins start with each run's own environment.
+        // Paired medians of 30, root DevFile through the server: 10.20 and 10.68 ms spinning, 10.12 and 9.62 ms not.
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         foreach (var argument in (string[])["server", "run", "--detach"])
         {
             start.ArgumentList.Add(argument);
@@ -175,13 +172,35 @@ internal static class ServerClient
             case ServerFrameKind.OtherBuild:
                 return null;
             default:
-                using (var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true })
-                {
-                    error.WriteLine($"tb: error: the tb server ended before the run did (see {ServerPaths.Log}); run again, or with --no-server");
-                }
+                Warn($"tb: error: the tb server ended before the run did (see {ServerPaths.Log}); run again, or with --no-server");
 
                 return ExitCodes.StepFailed;
         }
+    }
+
+    /// <summary>This process's environment as the kernel gave it: NAME=value entries, each ended by a NUL (no dictionary built).</summary>
+    private static string Environ()
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(File.ReadAllBytes("/proc/self/environ"));
+        }
+        catch (IOException)
+        {
+            var environment = new System.Text.StringBuilder();
+            foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            {
+                environment.Append(entry.Key).Append('=').Append(entry.Value).Append('\0');
+            }
+
+            return environment.ToString();
+        }
+    }
+
+    private static void Warn(string line)
+    {
+        using var error = new StreamWriter(StandardStreams.Error()) { AutoFlush = true };
+        error.WriteLine(line);
     }
 
     private static void WaitUntilGone()

@@ -261,7 +261,7 @@ internal sealed class TbServer : IDisposable
         var directory = request.String();
         var arguments = request.Strings();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var variable in request.Strings())
+        foreach (var variable in request.String().Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = variable.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0)
