@@ -50,9 +50,9 @@ if [ -n "$prototype" ]; then
   # CPU time too (tb, its plugins and their commands): on a loaded machine a run that needs more CPU falls further behind.
   row "2. root DevFile: \`tb run\`" "$root ms ($root_cpu ms CPU)" "Go prototype (\`dist/program\` on its DevFile) $proto_root ms ($proto_root_cpu ms CPU); paired runs" "$(ratio "$root" "$proto_root") x (goal 0.8 x); CPU $(ratio "$root_cpu" "$proto_root_cpu") x"
   # The same through the tb server (docs/server.md), a server of this suite's own, started by its first run: the
-  # client's time, start to exit (the server's CPU is not the client's, so no CPU figure).
-  served="env XDG_RUNTIME_DIR=$work/xdg $PWD/dist/tb run --server"
-  paired=$(harness pair "$runs" . "$served" "$prototype" "$prototype/dist/program")
+  # client's time, start to exit (the server's CPU is not the client's, so no CPU figure). XDG_RUNTIME_DIR is the
+  # harness's, so both commands start straight from it (an `env` in front would be one more exec in the figure).
+  paired=$(XDG_RUNTIME_DIR="$work/xdg" harness pair "$runs" . "$PWD/dist/tb run --server" "$prototype" "$prototype/dist/program")
   read -r root_served proto_served _ _ <<< "$paired"
   row "2s. root DevFile: \`tb run --server\` (warm plugins kept between runs)" "$root_served ms" "Go prototype $proto_served ms; paired runs" "$(ratio "$root_served" "$proto_served") x (goal 0.8 x; the default mode, figure 2: $(ratio "$root" "$proto_root") x)"
   paired=$(harness pair "$runs" --plugin - "dist/plugin-echo" - "$prototype/dist/plugin-echo")
