@@ -150,18 +150,15 @@ public sealed partial class PluginPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills what the pool's steps left running in the background, in its plugins' process groups; the plugins go on.</summary>
-    /// <remarks>For a pool kept between runs: without a stop at the end of a run, nothing else would end those (Linux only).</remarks>
-    public void KillLeftovers()
+    /// <summary>Kills what the steps of <paramref name="pools"/> left running in the background, in their plugins' process groups; the plugins go on.</summary>
+    /// <remarks>For pools kept between runs: without a stop at the end of a run, nothing else would end those. One look through /proc for all (Linux only).</remarks>
+    public static void KillLeftovers(IEnumerable<PluginPool> pools)
     {
-        if (!OperatingSystem.IsLinux() || _command.Launcher != PluginLauncher.Local)
+        ArgumentNullException.ThrowIfNull(pools);
+        var leaders = pools.Where(pool => pool._command.Launcher == PluginLauncher.Local).SelectMany(pool => pool.Pids).ToHashSet();
+        if (OperatingSystem.IsLinux() && leaders.Count > 0)
         {
-            return;
-        }
-
-        foreach (var pid in Pids)
-        {
-            Processes.ProcessGroupSweep.KillAllBut(pid);
+            Processes.ProcessGroupSweep.KillAllBut(leaders);
         }
     }
 

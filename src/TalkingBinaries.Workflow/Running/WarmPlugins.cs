@@ -87,14 +87,15 @@ public sealed class WarmPlugins : IAsyncDisposable
     /// <remarks>Of several idle pools for one plugin (left by runs at the same time), one is kept and the others stopped.</remarks>
     internal void Release(IReadOnlyCollection<PluginPool> pools)
     {
+        // Off the run's critical path: what its steps left in the background goes a moment after it ends.
+        var sweep = Task.Run(() => PluginPool.KillLeftovers(pools));
         lock (_lock)
         {
             foreach (var entries in _pools.Values)
             {
                 foreach (var entry in entries.Where(entry => pools.Contains(entry.Pool)))
                 {
-                    // Off the run's critical path: what its steps left in the background goes a moment after it ends.
-                    entry.Sweep = Task.Run(entry.Pool.KillLeftovers);
+                    entry.Sweep = sweep;
                     entry.Lent = false;
                     entry.Released = ++_clock;
                     entry.Services.Target = HostServices.None;
