@@ -262,6 +262,36 @@ public sealed partial class TbServerSpecs : IDisposable
         Assert.Equal("tb server: not running\n", stoppedAgain.Stdout);
     }
 
+    [Fact]
+    public async Task A_server_of_another_tb_build_makes_way_for_the_client_s_own()
+    {
+        WriteDevFile($"""
+            plugins:
+              - ref: echo
+                path: {Dist("plugin-echo")}
+            steps:
+              - name: greet
+                plugin: echo
+                config:
+                  say: from the other build
+            """);
+        var other = Path.Combine(_runtime.FullName, "other-tb");
+        File.Copy(Dist("tb"), other);
+        var started = await ServerAsync("start");
+        var firstPid = int.Parse(Pid().Match(started.Stdout).Value[4..], System.Globalization.CultureInfo.InvariantCulture);
+
+        using var tb = Tb.StartExecutable(_directory.FullName, other, Environment(), ["run", "--server"]);
+        var exit = await tb.WaitAsync(Deadline.After(60));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("[greet] from the other build", tb.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await ProcessTable.SurvivorsAsync([firstPid]));
+        var status = await ServerAsync("status");
+        Assert.Contains("1 runs served", status.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain($"pid {firstPid},", status.Stdout, StringComparison.Ordinal);
+        await StopAndAssertNothingLeftAsync([]);
+    }
+
     private void WriteSleeper() => WriteDevFile($"""
         plugins:
           - ref: shell

@@ -21,6 +21,6 @@ internal enum ServerFrameKind : byte
     /// <summary>Server: lines to show (the answer to status or stop).</summary>
     Text = (byte)'T',
 
-    /// <summary>Server: it runs another tb than the client; it stops, and the client starts its own.</summary>
+    /// <summary>Server: it cannot take the run (it runs another tb than the client, or it is stopping); the client starts its own once it is gone.</summary>
     OtherBuild = (byte)'M',
 }

@@ -285,6 +285,16 @@ internal sealed class TbServer : IDisposable
         var finished = 0;
         lock (_lock)
         {
+            // Stopping takes this lock after it is asked for: a run is either among those it stops, or turned away
+            // here, never started on plugins being stopped. Turned away, the client starts a server of its own.
+            if (_stop.IsCancellationRequested)
+            {
+                output.Close();
+                error.Close();
+                ServerFrame.Of(ServerFrameKind.OtherBuild).Send(connection);
+                return;
+            }
+
             _running.Add(signals);
         }
 
