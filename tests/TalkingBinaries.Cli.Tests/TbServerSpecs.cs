@@ -207,16 +207,7 @@ public sealed partial class TbServerSpecs : IDisposable
     [Fact]
     public async Task The_socket_is_private_and_the_server_stops_by_itself_after_its_idle_time()
     {
-        WriteDevFile($"""
-            plugins:
-              - ref: echo
-                path: {Dist("plugin-echo")}
-            steps:
-              - name: greet
-                plugin: echo
-                config:
-                  say: hi
-            """);
+        WriteGreeter("hi");
 
         using var tb = await RunInAsync(_directory.FullName, new() { ["TB_SERVER_IDLE"] = "1s" }, "--report", "report.json");
         var socket = Path.Combine(_runtime.FullName, "tb", "server.sock");
@@ -265,16 +256,7 @@ public sealed partial class TbServerSpecs : IDisposable
     [Fact]
     public async Task A_server_of_another_tb_build_makes_way_for_the_client_s_own()
     {
-        WriteDevFile($"""
-            plugins:
-              - ref: echo
-                path: {Dist("plugin-echo")}
-            steps:
-              - name: greet
-                plugin: echo
-                config:
-                  say: from the other build
-            """);
+        WriteGreeter("from the other build");
         var other = Path.Combine(_runtime.FullName, "other-tb");
         File.Copy(Dist("tb"), other);
         var started = await ServerAsync("start");
@@ -291,6 +273,17 @@ public sealed partial class TbServerSpecs : IDisposable
         Assert.DoesNotContain($"pid {firstPid},", status.Stdout, StringComparison.Ordinal);
         await StopAndAssertNothingLeftAsync([]);
     }
+
+    private void WriteGreeter(string say) => WriteDevFile($"""
+        plugins:
+          - ref: echo
+            path: {Dist("plugin-echo")}
+        steps:
+          - name: greet
+            plugin: echo
+            config:
+              say: {say}
+        """);
 
     private void WriteSleeper() => WriteDevFile($"""
         plugins:
