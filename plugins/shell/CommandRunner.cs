@@ -9,6 +9,11 @@ internal static class CommandRunner
     /// <summary>How long output is still read after the shell has exited, for a process it left running in the background.</summary>
     private static readonly TimeSpan DrainAfterExit = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The plugin's own environment, read once: nothing in the plugin changes it, and each command starts from it.</summary>
+    private static readonly KeyValuePair<string, string>[] PluginEnvironment = [.. Environment.GetEnvironmentVariables()
+        .Cast<System.Collections.DictionaryEntry>()
+        .Select(variable => KeyValuePair.Create((string)variable.Key, (string?)variable.Value ?? string.Empty))];
+
     /// <summary>Runs <paramref name="command"/>; its stdout goes to the log and to <paramref name="stdout"/>; returns its exit code.</summary>
     /// <remarks>
     /// The step ends when the shell exits, as a GitHub Actions step does, even if a process it started in the background
@@ -20,11 +25,7 @@ internal static class CommandRunner
     {
         // The plugin's environment, then where the step runs among others, so commands can shard work or pick distinct
         // ports (docs/devfile.md, "shell").
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)variable.Key] = (string?)variable.Value ?? string.Empty;
-        }
+        var environment = new Dictionary<string, string>(PluginEnvironment, StringComparer.Ordinal);
 
         var parallel = step.Parallel;
         environment["TB_RUN_ID"] = step.RunId;
@@ -87,8 +88,9 @@ internal static class CommandRunner
         }
 
         // The output reaches its end only when every process holding it has closed it, which a background process can hold off for ever.
+        // Most often it has already ended, and no timer is set.
         var drained = process.OutputEnded;
-        if (await Task.WhenAny(drained, Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false) != drained)
+        if (!drained.IsCompleted && await Task.WhenAny(drained, Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false) != drained)
         {
             Volatile.Write(ref ended, true);
             step.LogWarning("the command left a process running in the background that holds its output; the step ends now, "

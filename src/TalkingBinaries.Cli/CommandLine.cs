@@ -11,8 +11,9 @@ internal static class CommandLine
     /// <summary>tb's version, as <c>tb --version</c> shows it.</summary>
     public static string Version { get; } = typeof(ExitCodes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Every command; <c>tb run</c> works for <paramref name="invocation"/> (this process, or a client of the tb server).</summary>
-    public static RootCommand Create(Invocation invocation)
+    /// <summary>Every command; <c>tb run</c> works for the invocation <paramref name="invocationOf"/> gives when it runs (this process, or a client of the tb server).</summary>
+    /// <remarks>The tree holds no invocation: the tb server builds it once and parses every client's arguments with it.</remarks>
+    public static RootCommand Create(Func<Invocation> invocationOf)
     {
         var version = Version;
         var file = new Option<string?>("--file", "-f") { Description = "The DevFile to use; by default the nearest DevFile in this directory or a parent." };
@@ -45,27 +46,31 @@ internal static class CommandLine
         // Read by the client before this parser (ServerClient.Wanted); here so that they are known, shown and completed.
         run.Options.Add(new Option<bool>("--server") { Description = $"Run through the per-user tb server, started on first need, which keeps plugins warm between runs ({ServerClient.Variable}=1 does the same; docs/server.md)." });
         run.Options.Add(new Option<bool>("--no-server") { Description = $"Run here, without the tb server, even when {ServerClient.Variable} asks for it." });
-        run.SetAction((parse, _) => Commands.RunAsync(new RunArguments(invocation.Given(parse.GetValue(file)), invocation.Given(parse.GetValue(report)), version)
+        run.SetAction((parse, _) =>
         {
-            Invocation = invocation,
-            Grace = parse.GetValue(grace),
-            MaxParallel = parse.GetValue(maxParallel),
-            Timeout = parse.GetValue(timeout),
-            Step = parse.GetValue(step),
-            Variables = parse.GetValue(vars) ?? [],
-            VarFiles = [.. (parse.GetValue(varFiles) ?? []).Select(path => invocation.Given(path)!)],
-            Verbose = parse.GetValue(verbose),
-            NoColor = parse.GetValue(noColor),
-            Frozen = parse.GetValue(frozen),
-            Output = parse.GetValue(outputMode),
-            ReportHtml = invocation.Given(parse.GetValue(reportHtml)),
-            DryRun = parse.GetValue(dryRun),
-            Json = parse.GetValue(json),
-            Events = parse.GetValue(events) is EventsFile.StandardOutput ? EventsFile.StandardOutput : invocation.Given(parse.GetValue(events)),
-            Matrix = parse.GetValue(matrix) ?? [],
-            Force = parse.GetValue(force),
-            Watch = parse.GetValue(watch),
-        }));
+            var invocation = invocationOf();
+            return Commands.RunAsync(new RunArguments(invocation.Given(parse.GetValue(file)), invocation.Given(parse.GetValue(report)), version)
+            {
+                Invocation = invocation,
+                Grace = parse.GetValue(grace),
+                MaxParallel = parse.GetValue(maxParallel),
+                Timeout = parse.GetValue(timeout),
+                Step = parse.GetValue(step),
+                Variables = parse.GetValue(vars) ?? [],
+                VarFiles = [.. (parse.GetValue(varFiles) ?? []).Select(path => invocation.Given(path)!)],
+                Verbose = parse.GetValue(verbose),
+                NoColor = parse.GetValue(noColor),
+                Frozen = parse.GetValue(frozen),
+                Output = parse.GetValue(outputMode),
+                ReportHtml = invocation.Given(parse.GetValue(reportHtml)),
+                DryRun = parse.GetValue(dryRun),
+                Json = parse.GetValue(json),
+                Events = parse.GetValue(events) is EventsFile.StandardOutput ? EventsFile.StandardOutput : invocation.Given(parse.GetValue(events)),
+                Matrix = parse.GetValue(matrix) ?? [],
+                Force = parse.GetValue(force),
+                Watch = parse.GetValue(watch),
+            });
+        });
 
         var status = new Command("status", "Show which steps tb run would run and why, and which are up to date; start and write nothing.") { file, step, vars, varFiles, matrix, force, json, noColor };
         status.SetAction(parse => StatusCommand.Run(new RunArguments(parse.GetValue(file), null, version)

@@ -15,7 +15,7 @@ if (args is ["run", ..] && ServerClient.Wanted(args) && ServerClient.Run(args) i
     return served;
 }
 
-var root = CommandLine.Create(Invocation.ThisProcess);
+var root = CommandLine.Create(() => Invocation.ThisProcess);
 
 // Never System.Console's streams (StandardStreams says why): on a terminal, their first write sets keypad mode and nothing
 // resets it when tb exits. Raw streams write the same bytes without touching the terminal's modes.

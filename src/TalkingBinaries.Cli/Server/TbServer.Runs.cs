@@ -121,19 +121,32 @@ internal sealed partial class TbServer
         }
     }
 
-    private static async Task<int> InvokeAsync(Invocation invocation, string[] arguments)
+    private async Task<int> InvokeAsync(Invocation invocation, string[] arguments)
     {
-        var root = CommandLine.Create(invocation);
-        using var output = new StreamWriter(invocation.Output()) { AutoFlush = true };
-        using var error = new StreamWriter(invocation.Error()) { AutoFlush = true };
-        var parsed = root.Parse(arguments);
-        if (parsed.Errors.Count > 0)
+        // The run's invocation flows with it, through this async local, to a command tree kept from earlier runs.
+        ServedInvocation.Value = invocation;
+        if (!_commands.TryTake(out var root))
         {
-            TrySay(error, UsageErrors.Describe(parsed, root));
-            return ExitCodes.UsageOrConfig;
+            root = CommandLine.Create(() => ServedInvocation.Value ?? throw new InvalidOperationException("a served run without its invocation"));
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = output, Error = error });
+        try
+        {
+            using var output = new StreamWriter(invocation.Output()) { AutoFlush = true };
+            using var error = new StreamWriter(invocation.Error()) { AutoFlush = true };
+            var parsed = root.Parse(arguments);
+            if (parsed.Errors.Count > 0)
+            {
+                TrySay(error, UsageErrors.Describe(parsed, root));
+                return ExitCodes.UsageOrConfig;
+            }
+
+            return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = output, Error = error });
+        }
+        finally
+        {
+            _commands.Add(root);
+        }
     }
 
     private static void TrySay(TextWriter writer, string line)
