@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Buffers.Text;
+using System.IO.Enumeration;
 
 namespace TalkingBinaries.Hosting.Processes;
 
@@ -7,25 +8,29 @@ namespace TalkingBinaries.Hosting.Processes;
 /// A plugin kept warm from one run to the next outlives its steps, and so would what a step started in the background
 /// (<c>sleep 100 &amp;</c> in a shell step): those stay in the plugin's process group, which ends only with the plugin.
 /// Only pids above the plugin's are looked at: a process left after the pids wrapped around is missed.
+/// It runs after every run of a tb server, so it costs little: /proc's names are read without a stat of each, and a
+/// process's stat line with three system calls and no exception when the process has gone meanwhile.
 /// </remarks>
-internal static class ProcessGroupSweep
+internal static unsafe class ProcessGroupSweep
 {
     /// <summary>Kills (SIGKILL) every process in the groups <paramref name="leaders"/> lead, but the leaders; how many.</summary>
     public static int KillAllBut(IReadOnlySet<int> leaders)
     {
         var lowest = leaders.Min();
-        var killed = 0;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            var name = Path.GetFileName(directory);
-            // Only processes started after the plugin can be its steps' (pids grow until they wrap at pid_max): the rest of
-            // /proc is not read.
-            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= lowest || leaders.Contains(pid))
-            {
-                continue;
-            }
 
-            if (leaders.Contains(GroupOf(directory)) && LibC.Kill(pid, LibC.SigKill) == 0)
+        // Only processes started after the plugin can be its steps' (pids grow until they wrap at pid_max): the rest of
+        // /proc is not read.
+        var candidates = new FileSystemEnumerable<int>(
+            "/proc",
+            static (ref FileSystemEntry entry) => int.Parse(entry.FileName, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture),
+            new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => int.TryParse(entry.FileName, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > lowest && !leaders.Contains(pid),
+        };
+        var killed = 0;
+        foreach (var pid in candidates)
+        {
+            if (leaders.Contains(GroupOf(pid)) && LibC.Kill(pid, LibC.SigKill) == 0)
             {
                 killed++;
             }
@@ -35,29 +40,60 @@ internal static class ProcessGroupSweep
     }
 
     /// <summary>The process group in <c>/proc/PID/stat</c>; -1 when the process is gone or its line is not as expected.</summary>
-    private static int GroupOf(string directory)
+    private static int GroupOf(int pid)
     {
-        Span<byte> line = stackalloc byte[512];
-        int read;
-        try
+        var path = stackalloc byte[32];
+        var length = 0;
+        foreach (var part in (ReadOnlySpan<byte>)"/proc/"u8)
         {
-            using var stat = File.OpenHandle(Path.Combine(directory, "stat"));
-            read = RandomAccess.Read(stat, line, 0);
+            path[length++] = part;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+
+        if (!Utf8Formatter.TryFormat(pid, new Span<byte>(path + length, 16), out var digits))
+        {
+            return -1;
+        }
+
+        length += digits;
+        foreach (var part in (ReadOnlySpan<byte>)"/stat\0"u8)
+        {
+            path[length++] = part;
+        }
+
+        var descriptor = LibC.Open(path, LibC.OCloExec);
+        if (descriptor < 0)
+        {
+            return -1;
+        }
+
+        var line = stackalloc byte[512];
+        var read = LibC.Read(descriptor, line, 512);
+        _ = LibC.Close(descriptor);
+        if (read <= 0)
         {
             return -1;
         }
 
         // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so count from the last ')'.
-        var text = line[..read];
+        var text = new ReadOnlySpan<byte>(line, (int)read);
         var end = text.LastIndexOf((byte)')');
         if (end < 0 || end + 2 >= text.Length)
         {
             return -1;
         }
 
-        var fields = System.Text.Encoding.ASCII.GetString(text[(end + 2)..]).Split(' ', 4);
-        return fields.Length > 2 && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var group) ? group : -1;
+        var fields = text[(end + 2)..];
+        for (var skipped = 0; skipped < 2; skipped++)
+        {
+            var space = fields.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return -1;
+            }
+
+            fields = fields[(space + 1)..];
+        }
+
+        return Utf8Parser.TryParse(fields, out int group, out _) ? group : -1;
     }
 }
