@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace TalkingBinaries.Workflow.DevFiles;
 
 /// <summary>Reads the text of a DevFile or var-file, turning I/O failures into one-line errors that name the file.</summary>
@@ -15,17 +17,25 @@ internal static class ConfigFiles
                 throw TooLarge(fullPath, what);
             }
 
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = file.Read(chunk, 0, chunk.Length)) > 0)
+            // The tb server reads the DevFile on every run (DevFileCache): a pooled chunk, and a buffer sized to the file.
+            using var buffer = new MemoryStream(file.CanSeek ? (int)file.Length : 0);
+            var chunk = ArrayPool<byte>.Shared.Rent(81920);
+            try
             {
-                if (buffer.Length + read > YamlLimits.MaxFileBytes)
+                int read;
+                while ((read = file.Read(chunk, 0, chunk.Length)) > 0)
                 {
-                    throw TooLarge(fullPath, what);
-                }
+                    if (buffer.Length + read > YamlLimits.MaxFileBytes)
+                    {
+                        throw TooLarge(fullPath, what);
+                    }
 
-                buffer.Write(chunk, 0, read);
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
             }
 
             buffer.Position = 0;

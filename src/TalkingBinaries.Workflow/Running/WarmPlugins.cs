@@ -155,10 +155,15 @@ public sealed class WarmPlugins : IAsyncDisposable
         }
 
         text.Append('\0');
+
         // Not "_": shells set it to the path of each command they start, so it tells nothing of the plugin's world.
-        foreach (var (name, value) in (command.BaseEnvironment ?? ProcessEnvironment.Current()).Where(pair => pair.Key != "_").OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        // Sorted in place, not with LINQ's OrderBy: this is on the way to every warm run's first step.
+        var environment = command.BaseEnvironment ?? ProcessEnvironment.Current();
+        var names = environment.Keys.Where(name => name != "_").ToArray();
+        Array.Sort(names, StringComparer.Ordinal);
+        foreach (var name in names)
         {
-            text.Append(name).Append('=').Append(value).Append('\0');
+            text.Append(name).Append('=').Append(environment[name]).Append('\0');
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
