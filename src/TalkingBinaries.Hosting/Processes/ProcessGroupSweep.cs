@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.IO.Enumeration;
+using System.Runtime.InteropServices;
 
 namespace TalkingBinaries.Hosting.Processes;
 
@@ -60,14 +61,22 @@ internal static unsafe class ProcessGroupSweep
             path[length++] = part;
         }
 
-        var descriptor = LibC.Open(path, LibC.OCloExec);
+        int descriptor;
+        while ((descriptor = LibC.Open(path, LibC.OCloExec)) < 0 && Marshal.GetLastPInvokeError() == LibC.Eintr)
+        {
+        }
+
         if (descriptor < 0)
         {
             return -1;
         }
 
         var line = stackalloc byte[512];
-        var read = LibC.Read(descriptor, line, 512);
+        nint read;
+        while ((read = LibC.Read(descriptor, line, 512)) < 0 && Marshal.GetLastPInvokeError() == LibC.Eintr)
+        {
+        }
+
         _ = LibC.Close(descriptor);
         if (read <= 0)
         {
