@@ -202,7 +202,7 @@ if ! $quick; then
     echo "# Benchmark results"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB;"
-    echo "medians of $runs runs ($step_runs for the step runs, $fresh_runs for figure 11, $loops for figure 12) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD);"
+    echo "medians of $runs runs ($prototype_runs for figures 2, 2s and 2b, $step_runs for the step runs, $fresh_runs for figure 11, $loops for figure 12) of \`bench/run.sh\` at commit $(git rev-parse --short HEAD);"
     echo "every baseline measured in the same run; \"paired runs\" alternate the two commands, one of each per round."
     [ -n "$prototype" ] || echo "No built Go prototype was found (TB_PROTOTYPE): figures 2 and 2b are missing."
     echo
