@@ -245,6 +245,7 @@ public sealed partial class TbServerSpecs : IDisposable
         Assert.Matches(@"^tb server: already running \(pid \d+, socket .+/tb/server\.sock\)\n$", again.Stdout);
         Assert.Equal(0, running.ExitCode);
         Assert.Contains("stops after 1m idle", running.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"^tb server: running \(pid \d+, [^,]+, up (under 1s|\d+s), 0 runs served, 0 running; stops after 1m idle\)\n", running.Stdout);
         Assert.Contains("warm plugins: none", running.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, badIdle.ExitCode);
         Assert.StartsWith("tb server: error: --idle", badIdle.Stderr, StringComparison.Ordinal);

@@ -265,7 +265,7 @@ internal sealed partial class TbServer : IDisposable
     {
         var lines = new List<string>
         {
-            $"tb server: running (pid {Environment.ProcessId}, {CommandLine.Version}, up {Durations.Format(Round(Stopwatch.GetElapsedTime(_started)))}, {Volatile.Read(ref _served)} runs served, {Running} running; stops after {Durations.Format(_idle)} idle)",
+            $"tb server: running (pid {Environment.ProcessId}, {CommandLine.Version}, up {Uptime(Stopwatch.GetElapsedTime(_started))}, {Volatile.Read(ref _served)} runs served, {Running} running; stops after {Durations.Format(_idle)} idle)",
             $"socket: {ServerPaths.Socket}",
         };
         var warm = _warm.Describe();
@@ -279,7 +279,8 @@ internal sealed partial class TbServer : IDisposable
         return string.Join('\n', lines);
     }
 
-    private static TimeSpan Round(TimeSpan time) => TimeSpan.FromSeconds(Math.Floor(time.TotalSeconds));
+    /// <summary>Whole seconds ("up 12s"), and "under 1s" rather than "0ms" just after the start.</summary>
+    private static string Uptime(TimeSpan time) => time < TimeSpan.FromSeconds(1) ? "under 1s" : Durations.Format(TimeSpan.FromSeconds(Math.Floor(time.TotalSeconds)));
 
     /// <remarks>Not the version attribute: reading it costs the client a reflection walk on every run.</remarks>
     private static string MakeIdentity()
