@@ -23,7 +23,7 @@ internal static class EventsFile
             && string.IsNullOrEmpty(invocation.Variable("NO_COLOR"))
             && invocation.ErrorIsTerminal
             && invocation.Variable("TERM") is not "dumb";
-        var human = new StreamWriter(invocation.Error(), bufferSize: ReferenceEquals(invocation, Invocation.ThisProcess) ? 64 * 1024 : 16 * 1024) { AutoFlush = false };
+        var human = new StreamWriter(invocation.Error(), bufferSize: invocation.WriterBufferSize) { AutoFlush = false };
         var error = new StreamWriter(invocation.Error()) { AutoFlush = true };
         return new Terminal(human, error, colour, invocation: invocation);
     }

@@ -56,6 +56,11 @@ internal sealed partial class Invocation
     /// <summary>Signals forwarded from the process served; null when this process's own signals are meant.</summary>
     public ForwardedSignals? Signals { get; private init; }
 
+    /// <summary>The buffer of a writer to stdout or stderr: 64 KB here; under 85 KB for a served run.</summary>
+    /// <remarks>The tb server makes a terminal for every run: buffers under 85 KB stay off the large object heap, whose
+    /// allocations made it collect the whole heap after most runs (perf of a server serving the root DevFile).</remarks>
+    public int WriterBufferSize => _output is null ? 64 * 1024 : 16 * 1024;
+
     /// <summary>DevFiles the tb server parsed for earlier runs; null to parse each time.</summary>
     public DevFileCache? DevFiles { get; private init; }
 

@@ -33,9 +33,7 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool colour,
     {
         var interactive = invocation.OutputIsTerminal && invocation.Variable("TERM") is not "dumb";
         var colour = !noColourFlag && string.IsNullOrEmpty(invocation.Variable("NO_COLOR")) && interactive;
-        // The tb server makes a terminal for every run: buffers under 85 KB stay off the large object heap, whose
-        // allocations made it collect the whole heap after most runs (perf of a server serving the root DevFile).
-        var output = new StreamWriter(invocation.Output(), bufferSize: ReferenceEquals(invocation, Invocation.ThisProcess) ? 64 * 1024 : 16 * 1024) { AutoFlush = false };
+        var output = new StreamWriter(invocation.Output(), bufferSize: invocation.WriterBufferSize) { AutoFlush = false };
         var error = new StreamWriter(invocation.Error()) { AutoFlush = true };
         return new Terminal(output, error, colour, interactive, invocation);
     }

@@ -44,21 +44,9 @@ internal static unsafe class ProcessGroupSweep
     private static int GroupOf(int pid)
     {
         var path = stackalloc byte[32];
-        var length = 0;
-        foreach (var part in (ReadOnlySpan<byte>)"/proc/"u8)
-        {
-            path[length++] = part;
-        }
-
-        if (!Utf8Formatter.TryFormat(pid, new Span<byte>(path + length, 16), out var digits))
+        if (!System.Text.Unicode.Utf8.TryWrite(new Span<byte>(path, 32), System.Globalization.CultureInfo.InvariantCulture, $"/proc/{pid}/stat\0", out _))
         {
             return -1;
-        }
-
-        length += digits;
-        foreach (var part in (ReadOnlySpan<byte>)"/stat\0"u8)
-        {
-            path[length++] = part;
         }
 
         int descriptor;
